@@ -1,0 +1,203 @@
+// `npm run bench`: measures the built bin/k8ts as a user meets it (over HTTPS on loopback) and
+// writes the figures as JSON to bench/results/apiserver.json (and prints them).
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, freePort, ROOT } from '../test/e2e/harness.js';
+
+interface Client {
+  req(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
+}
+
+function client(port: number, kubeconfig: string): Client {
+  const kc = readFileSync(kubeconfig, 'utf8');
+  const field = (name: string) => Buffer.from(new RegExp(`${name}: (\\S+)`).exec(kc)![1], 'base64').toString();
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, ca: field('certificate-authority-data'), cert: field('client-certificate-data'), key: field('client-key-data') });
+  return {
+    req(method, path, body) {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      return new Promise((res, rej) => {
+        const r = request({ host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', ...(data ? { 'content-length': Buffer.byteLength(data) } : {}) } }, (resp) => {
+          const chunks: Buffer[] = [];
+          resp.on('data', (c: Buffer) => chunks.push(c));
+          resp.on('end', () => res({ status: resp.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        r.on('error', rej);
+        r.end(data);
+      });
+    },
+  };
+}
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(3);
+}
+
+async function startServer(dataDir: string, port: number): Promise<{ pid: number; readyMs: number; stop(): Promise<void> }> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [BIN, 'server', '--data-dir', dataDir, '--https-listen-port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const agent = new Agent({ rejectUnauthorized: false });
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    const ok = await new Promise<boolean>((res) => {
+      const r = request({ host: '127.0.0.1', port, path: '/readyz', agent }, (resp) => {
+        resp.resume();
+        res(resp.statusCode === 200);
+      });
+      r.on('error', () => res(false));
+      r.end();
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 5));
+    if (performance.now() - t0 > 30_000) throw new Error(`not ready after 30 s: ${stderr}`);
+  }
+  const readyMs = performance.now() - t0;
+  return {
+    pid: proc.pid!,
+    readyMs,
+    stop: () => new Promise((res) => {
+      proc.once('exit', () => res());
+      proc.kill('SIGTERM');
+    }),
+  };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? +(Number(m[1]) / 1024).toFixed(1) : NaN;
+}
+
+function pod(i: number) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `bench-${i}`, labels: { app: 'bench', shard: String(i % 10) } },
+    spec: { containers: [{ name: 'main', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+  };
+}
+
+async function inBatches<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  }));
+  return out;
+}
+
+async function watchLatency(port: number, kubeconfig: string, c: Client, watchers: number, updates: number): Promise<number[]> {
+  const kc = readFileSync(kubeconfig, 'utf8');
+  const field = (name: string) => Buffer.from(new RegExp(`${name}: (\\S+)`).exec(kc)![1], 'base64').toString();
+  const agent = new Agent({ keepAlive: true, maxSockets: watchers + 8, ca: field('certificate-authority-data'), cert: field('client-certificate-data'), key: field('client-key-data') });
+  const list = JSON.parse((await c.req('GET', '/api/v1/namespaces/default/pods?limit=1')).body) as { metadata: { resourceVersion: string } };
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const requests: ReturnType<typeof request>[] = [];
+  let ready = 0;
+  await new Promise<void>((resolve) => {
+    for (let w = 0; w < watchers; w++) {
+      const r = request({ host: '127.0.0.1', port, agent, path: `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${list.metadata.resourceVersion}&fieldSelector=metadata.name%3Dbench-0` }, (resp) => {
+        let buf = '';
+        resp.on('data', (d: Buffer) => {
+          buf += d.toString();
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            const ev = JSON.parse(line) as { object: { metadata: { annotations?: Record<string, string> } } };
+            const mark = ev.object.metadata.annotations?.mark;
+            const t = mark && sentAt.get(mark);
+            if (t) latencies.push(performance.now() - t);
+          }
+        });
+        if (++ready === watchers) resolve();
+      });
+      r.end();
+      requests.push(r);
+    }
+  });
+  for (let u = 0; u < updates; u++) {
+    const mark = `m${u}`;
+    sentAt.set(mark, performance.now());
+    const body = JSON.stringify({ metadata: { annotations: { mark } } });
+    await new Promise<void>((res, rej) => {
+      const r = request({ host: '127.0.0.1', port, agent, method: 'PATCH', path: '/api/v1/namespaces/default/pods/bench-0', headers: { 'content-type': 'application/merge-patch+json', 'content-length': Buffer.byteLength(body) } }, (resp) => {
+        resp.resume();
+        resp.on('end', () => res());
+      });
+      r.on('error', rej);
+      r.end(body);
+    });
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const deadline = Date.now() + 5000;
+  while (latencies.length < watchers * updates && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const r of requests) r.destroy();
+  agent.destroy();
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version } };
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-'));
+  try {
+    // Cold start: a fresh data dir (first start also makes the CA), then a restart on it.
+    const port = await freePort();
+    const first = await startServer(dir, port);
+    await new Promise((r) => setTimeout(r, 2000));
+    const idleRss = rssMb(first.pid);
+    await first.stop();
+    const second = await startServer(dir, port);
+    results.coldStartFirstMs = +first.readyMs.toFixed(1);
+    results.coldStartMs = +second.readyMs.toFixed(1);
+    results.idleRssMb = idleRss;
+
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    const c = client(port, kubeconfig);
+    const N = Number(process.env.BENCH_PODS ?? 10_000);
+    const createMs = await inBatches(N, 8, async (i) => {
+      const t = performance.now();
+      const r = await c.req('POST', '/api/v1/namespaces/default/pods', pod(i));
+      if (r.status !== 201) throw new Error(`create failed: ${r.status} ${r.body}`);
+      return performance.now() - t;
+    });
+    results.pods = N;
+    results.createMs = { p50: pct(createMs, 50), p99: pct(createMs, 99), concurrency: 8 };
+    const getMs = await inBatches(2000, 1, async (i) => {
+      const t = performance.now();
+      const r = await c.req('GET', `/api/v1/namespaces/default/pods/bench-${(i * 7919) % N}`);
+      if (r.status !== 200) throw new Error(`get failed: ${r.status}`);
+      return performance.now() - t;
+    });
+    results.getMs = { p50: pct(getMs, 50), p99: pct(getMs, 99) };
+    const listRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const r = await c.req('GET', '/api/v1/pods');
+      if (r.status !== 200 || (JSON.parse(r.body) as { items: unknown[] }).items.length !== N) throw new Error('list failed');
+      listRuns.push(performance.now() - t);
+    }
+    results.listAllPodsMs = { best: +Math.min(...listRuns).toFixed(1), runs: listRuns.map((x) => +x.toFixed(1)) };
+    const lat = await watchLatency(port, kubeconfig, c, 100, 50);
+    results.watchDelivery = { watchers: 100, updates: 50, delivered: lat.length, p50Ms: pct(lat, 50), p99Ms: pct(lat, 99) };
+    results.rssAfterLoadMb = rssMb(second.pid);
+    await second.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const outDir = join(ROOT, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'apiserver.json'), JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+}
+
+await main();

@@ -1,0 +1,116 @@
+// The HTTPS edge: TLS with optional client certificates, authentication (x509 then bearer
+// token), body limits, and writing handler answers, streaming ones flushed as they come.
+
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { errors } from '../api/errors.js';
+import type { ServerContext } from './context.js';
+import type { ApiHandler } from './handler.js';
+import type { ApiRequest, ApiResponse, UserInfo } from './types.js';
+import { MAX_BODY_BYTES } from './codec.js';
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  cert: string;
+  key: string;
+  clientCa: string;
+}
+
+/** A verified client certificate is a user: CN the name, O the groups (upstream's x509 authenticator). */
+export function userFromCertificate(socket: TLSSocket): UserInfo | undefined {
+  if (!socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.subject) return undefined;
+  const cn = cert.subject.CN;
+  const o = cert.subject.O;
+  if (!cn) return undefined;
+  const groups = Array.isArray(o) ? o : o ? [o] : [];
+  return { username: Array.isArray(cn) ? cn[0] : cn, groups: [...groups, 'system:authenticated'] };
+}
+
+async function authenticate(req: IncomingMessage, ctx: ServerContext): Promise<UserInfo | undefined> {
+  const fromCert = userFromCertificate(req.socket as TLSSocket);
+  if (fromCert) return fromCert;
+  const auth = req.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth) && ctx.tokens) return ctx.tokens.authenticate(auth.replace(/^bearer\s+/i, '').trim(), ctx);
+  return undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function writeResponse(res: ServerResponse, answer: ApiResponse, signal: AbortSignal, onError: (e: unknown) => void): void {
+  if (!answer.streamBody) {
+    const body = answer.body ?? '';
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  const { 'transfer-encoding': _te, ...headers } = answer.headers;
+  res.writeHead(answer.status, headers);
+  // kubectl's informers hang unless the headers arrive before the first event.
+  res.flushHeaders();
+  answer.streamBody
+    .stream((chunk) => {
+      if (!res.writableEnded) res.write(chunk);
+    }, signal)
+    .catch(onError)
+    .finally(() => {
+      if (!res.writableEnded) res.end();
+    });
+}
+
+export function listen(handler: ApiHandler, ctx: ServerContext, opts: ListenOptions, log: (msg: string, f?: Record<string, unknown>) => void): Promise<Server> {
+  const server = createServer({ cert: opts.cert, key: opts.key, ca: opts.clientCa, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, (req, res) => {
+    void (async () => {
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      let answer: ApiResponse;
+      try {
+        const url = new URL(req.url ?? '/', 'https://localhost');
+        const body = await readBody(req);
+        const user = await authenticate(req, ctx);
+        if (body === 'too-large') {
+          answer = handler.errorResponse(errors.requestEntityTooLarge());
+        } else {
+          const apiReq: ApiRequest = { method: req.method ?? 'GET', url, headers: req.headers as Record<string, string | undefined>, body, user, signal: abort.signal };
+          answer = await handler.handle(apiReq);
+        }
+      } catch (e) {
+        answer = handler.errorResponse(e);
+      }
+      writeResponse(res, answer, abort.signal, (e) => log('stream failed', { error: String(e) }));
+    })().catch((e) => {
+      log('request failed', { error: String(e) });
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.on('tlsClientError', () => undefined);
+  server.on('clientError', (_e, socket) => socket.destroy());
+  // Watches are long-lived; Node's default request timeout would cut them.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}

@@ -1,0 +1,233 @@
+// Objects of one resource type on top of the byte-level Store: keys, encoding, resourceVersion,
+// paging and the guaranteed-update loop. It translates storage errors into API StatusErrors once,
+// here, so verb handlers only ever see StatusErrors.
+
+import { errors, type StatusError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/object.js';
+import type { ResourceType } from '../../api/registry/types.js';
+import {
+  CompactedError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionConflictError,
+  type KeyValue,
+  type Store,
+} from '../../storage/store.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeObject(obj: KubeObject): Uint8Array {
+  // The resourceVersion is the storage revision; storing it would only let it go stale.
+  const meta = obj.metadata;
+  if (meta?.resourceVersion !== undefined) {
+    const { resourceVersion: _rv, ...rest } = meta;
+    return encoder.encode(JSON.stringify({ ...obj, metadata: rest }));
+  }
+  return encoder.encode(JSON.stringify(obj));
+}
+
+export function decodeObject(kv: KeyValue): KubeObject {
+  const obj = JSON.parse(decoder.decode(kv.value)) as KubeObject;
+  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(kv.modRevision) };
+  return obj;
+}
+
+export interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+export function encodeContinue(t: ContinueToken): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: t.rv, start: t.start })).toString('base64url');
+}
+
+export function decodeContinue(s: string): ContinueToken {
+  try {
+    const raw = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
+    if (raw.v !== 'meta.k8s.io/v1' || typeof raw.rv !== 'number' || typeof raw.start !== 'string') throw new Error('bad');
+    return { rv: raw.rv, start: raw.start };
+  } catch {
+    throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}
+
+export const CONTINUE_EXPIRED_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+export interface ListPage {
+  items: KubeObject[];
+  revision: number;
+  continue?: string;
+  remaining?: number;
+}
+
+export interface ListParams {
+  namespace?: string;
+  limit?: number;
+  continueToken?: string;
+  /** Read at exactly this revision (resourceVersionMatch=Exact). */
+  revision?: number;
+  filter?: (obj: KubeObject) => boolean;
+}
+
+export class ObjectStore {
+  constructor(
+    readonly store: Store,
+    readonly type: ResourceType,
+  ) {}
+
+  get gr() {
+    return { group: this.type.group, resource: this.type.resource };
+  }
+
+  /** Upstream-like keys: /registry/pods/default/nginx, /registry/deployments.apps/default/web. */
+  prefix(namespace?: string): string {
+    const base = `/registry/${this.type.group ? `${this.type.resource}.${this.type.group}` : this.type.resource}/`;
+    return this.type.scope === 'Namespaced' && namespace ? `${base}${namespace}/` : base;
+  }
+
+  key(namespace: string | undefined, name: string): string {
+    return `${this.prefix(namespace)}${name}`;
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<KubeObject> {
+    const kv = await this.store.get(this.key(namespace, name));
+    if (!kv) throw errors.notFound(this.gr, name);
+    return decodeObject(kv);
+  }
+
+  async tryGet(namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    const kv = await this.store.get(this.key(namespace, name));
+    return kv ? decodeObject(kv) : undefined;
+  }
+
+  async list(p: ListParams): Promise<ListPage> {
+    const prefix = this.prefix(p.namespace);
+    let start: string | undefined;
+    let revision = p.revision;
+    if (p.continueToken) {
+      const t = decodeContinue(p.continueToken);
+      start = prefix + t.start;
+      revision = t.rv;
+    }
+    const limit = p.limit && p.limit > 0 ? p.limit : 0;
+    const items: KubeObject[] = [];
+    let lastKey: string | undefined;
+    let remaining = 0;
+    let rev = revision;
+    // With a filter, keep reading pages until the limit is filled, as upstream's storage does.
+    for (;;) {
+      const want = limit ? Math.max(limit - items.length, 1) : 0;
+      const page = await this.listRaw(prefix, { limit: limit ? (p.filter ? Math.max(want, 100) : want) : undefined, startAfter: start, revision: rev });
+      rev = page.revision;
+      remaining = page.remaining;
+      let taken = 0;
+      for (const kv of page.items) {
+        taken++;
+        lastKey = kv.key;
+        const obj = decodeObject(kv);
+        if (!p.filter || p.filter(obj)) items.push(obj);
+        if (limit && items.length >= limit) break;
+      }
+      remaining += page.items.length - taken;
+      if (!limit || items.length >= limit || remaining === 0 || page.items.length === 0) break;
+      start = lastKey;
+    }
+    const out: ListPage = { items, revision: rev ?? 0 };
+    if (limit && remaining > 0 && lastKey !== undefined) {
+      out.continue = encodeContinue({ rv: out.revision, start: lastKey.slice(prefix.length) });
+      if (!p.filter) out.remaining = remaining;
+    }
+    return out;
+  }
+
+  private async listRaw(prefix: string, opts: { limit?: number; startAfter?: string; revision?: number }) {
+    try {
+      return await this.store.list(prefix, opts);
+    } catch (e) {
+      if (e instanceof CompactedError) throw errors.expired(CONTINUE_EXPIRED_MESSAGE);
+      throw e;
+    }
+  }
+
+  /** Stores a new object; the caller has filled in every server-set field. */
+  async create(obj: KubeObject): Promise<KubeObject> {
+    const name = obj.metadata!.name!;
+    try {
+      const rev = await this.store.create(this.key(obj.metadata!.namespace, name), encodeObject(obj));
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+    } catch (e) {
+      if (e instanceof KeyExistsError) throw errors.alreadyExists(this.gr, name);
+      throw e;
+    }
+  }
+
+  /**
+   * Read-modify-write with retries on revision conflicts (upstream's GuaranteedUpdate).
+   * `tryUpdate` returns the new object, or the same reference to skip the write. When the object
+   * is missing, `onMissing` may supply one to create (create-on-update and server-side apply).
+   * A StatusError thrown by tryUpdate ends the loop.
+   */
+  async guaranteedUpdate(
+    namespace: string | undefined,
+    name: string,
+    tryUpdate: (current: KubeObject) => Promise<KubeObject | typeof DELETE> | KubeObject | typeof DELETE,
+    onMissing?: () => Promise<KubeObject> | KubeObject,
+  ): Promise<{ object: KubeObject; created: boolean; deleted: boolean; changed: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.store.get(key);
+      if (!kv) {
+        if (!onMissing) throw errors.notFound(this.gr, name);
+        const obj = await onMissing();
+        try {
+          const rev = await this.store.create(key, encodeObject(obj));
+          return { object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }, created: true, deleted: false, changed: true };
+        } catch (e) {
+          if (e instanceof KeyExistsError && attempt < 10) continue;
+          throw e;
+        }
+      }
+      const current = decodeObject(kv);
+      const next = await tryUpdate(current);
+      if (next === DELETE) {
+        try {
+          await this.store.delete(key, kv.modRevision);
+          return { object: current, created: false, deleted: true, changed: true };
+        } catch (e) {
+          if ((e instanceof RevisionConflictError || e instanceof KeyNotFoundError) && attempt < 100) continue;
+          throw e;
+        }
+      }
+      if (next === current) return { object: current, created: false, deleted: false, changed: false };
+      const bytes = encodeObject(next);
+      if (Buffer.compare(Buffer.from(bytes), Buffer.from(kv.value)) === 0) return { object: current, created: false, deleted: false, changed: false };
+      try {
+        const rev = await this.store.update(key, bytes, kv.modRevision);
+        return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } }, created: false, deleted: false, changed: true };
+      } catch (e) {
+        if (e instanceof RevisionConflictError && attempt < 100) continue;
+        if (e instanceof KeyNotFoundError && attempt < 100) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Deletes if the stored revision still matches; returns the deleted object. */
+  async delete(namespace: string | undefined, name: string, expectedRevision?: number): Promise<KubeObject> {
+    try {
+      const { prev, revision } = await this.store.delete(this.key(namespace, name), expectedRevision);
+      const obj = decodeObject(prev);
+      obj.metadata!.resourceVersion = String(revision);
+      return obj;
+    } catch (e) {
+      if (e instanceof KeyNotFoundError) throw errors.notFound(this.gr, name);
+      if (e instanceof RevisionConflictError) throw errors.staleResourceVersion(this.gr, name) as StatusError;
+      throw e;
+    }
+  }
+}
+
+/** Returned by a guaranteedUpdate callback to delete the object instead (last finalizer removed). */
+export const DELETE = Symbol('delete');

@@ -1,0 +1,36 @@
+// `k8ts server`: a single-node cluster's control plane on embedded SQLite by default.
+
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { runServer } from '../../roles/server.js';
+import { isLogLevel, makeLogger } from '../../roles/log.js';
+import { addOptions, resolveOptions, SERVER_OPTIONS } from '../options.js';
+
+export function serverCommand(): Command {
+  const cmd = new Command('server').description('run the control plane (API server, embedded datastore) of a cluster');
+  addOptions(cmd, SERVER_OPTIONS);
+  cmd.action(async (flags: Record<string, unknown>) => {
+    const o = resolveOptions(SERVER_OPTIONS, flags);
+    const level = String(o['log-level']);
+    if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
+    const log = makeLogger('server', level);
+    const dataDir = String(o['data-dir']);
+    const abort = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
+    await runServer(
+      {
+        dataDir,
+        httpsListenPort: Number(o['https-listen-port']),
+        bindAddress: String(o['bind-address']),
+        writeKubeconfig: (o['write-kubeconfig'] as string | undefined) ?? join(dataDir, 'kubeconfig.yaml'),
+        datastoreEndpoint: o['datastore-endpoint'] as string | undefined,
+        disableAgent: Boolean(o['disable-agent']),
+        serviceCidr: String(o['service-cidr']),
+        log,
+      },
+      abort.signal,
+      ({ kubeconfig }) => process.stdout.write(`k8ts is ready. Point kubectl at it:\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes,namespaces\n`),
+    );
+  });
+  return cmd;
+}

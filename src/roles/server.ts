@@ -1,0 +1,90 @@
+// `k8ts server`: wires storage, the API server and (in later issues) controllers, scheduler and
+// the local agent, and runs them until the signal aborts.
+
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from '../api/registry/registry.js';
+import { builtinResourceTypes } from '../api/registry/builtin.js';
+import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { DEFAULT_SERVICE_NETWORK, nthAddress, ServiceAllocator, serviceAllocation } from '../apiserver/admission/service-allocation.js';
+import { ServiceAccountTokens } from '../apiserver/authn/service-account-tokens.js';
+import { RbacAuthorizer } from '../apiserver/authz/rbac.js';
+import { bootstrap } from '../apiserver/bootstrap/bootstrap.js';
+import { makeServerContext } from '../apiserver/context.js';
+import { ApiHandler } from '../apiserver/handler.js';
+import { listen } from '../apiserver/listen.js';
+import { withStrategies } from '../apiserver/strategies.js';
+import { ensurePki } from '../apiserver/tls/pki.js';
+import { inProcessTransport } from '../client/in-process.js';
+import { openStore } from '../storage/open.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import type { Logger } from './log.js';
+
+export interface ServerOptions {
+  dataDir: string;
+  httpsListenPort: number;
+  bindAddress: string;
+  writeKubeconfig: string;
+  datastoreEndpoint?: string;
+  disableAgent: boolean;
+  serviceCidr: string;
+  log: Logger;
+}
+
+/** How often history older than the retention window is compacted (upstream compacts every 5 minutes). */
+const COMPACTION_INTERVAL_MS = 60_000;
+const HISTORY_RETENTION_MS = 5 * 60_000;
+
+export async function runServer(opts: ServerOptions, signal: AbortSignal, onReady?: (info: { url: string; kubeconfig: string }) => void): Promise<void> {
+  const log = opts.log;
+  const store = await openStore(opts.datastoreEndpoint, opts.dataDir);
+  const registry = new Registry(withStrategies(builtinResourceTypes()));
+  const network = { ...DEFAULT_SERVICE_NETWORK, cidr: opts.serviceCidr };
+  const kubernetesServiceIp = nthAddress(network.cidr, 1);
+  const advertise = opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress;
+  const pki = await ensurePki(join(opts.dataDir, 'server', 'tls'), {
+    dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', hostname()],
+    ipAddresses: [...new Set(['127.0.0.1', advertise, kubernetesServiceIp])],
+  });
+  const ctx = makeServerContext({
+    store,
+    registry,
+    now: () => new Date(),
+    admission: [namespaceLifecycle, serviceAccountAdmission, serviceAllocation(new ServiceAllocator(network))],
+    authorizer: new RbacAuthorizer(),
+    tokens: new ServiceAccountTokens(pki.serviceAccountKey),
+    serverAddress: `${advertise}:${opts.httpsListenPort}`,
+  });
+  let ready = false;
+  const handler = new ApiHandler(ctx, { isReady: () => ready, log: (msg, f) => log('error', msg, f) });
+  const server = await listen(handler, ctx, { host: opts.bindAddress, port: opts.httpsListenPort, cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert }, (msg, f) => log('warn', msg, f));
+  const url = `https://${advertise}:${opts.httpsListenPort}`;
+  await bootstrap(inProcessTransport(handler), { kubernetesServiceIp, advertiseAddress: advertise, port: opts.httpsListenPort });
+  writeKubeconfig(opts.writeKubeconfig, { server: url, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey });
+  ready = true;
+  log('info', 'k8ts server is ready', { url, kubeconfig: opts.writeKubeconfig, datastore: opts.datastoreEndpoint ?? 'sqlite' });
+  if (!opts.disableAgent) log('info', 'the node agent is not part of this build yet; running the control plane only');
+  onReady?.({ url, kubeconfig: opts.writeKubeconfig });
+
+  // Keep enough history for watches to resume across short disconnects, then compact.
+  const marks: { at: number; revision: number }[] = [];
+  const compaction = setInterval(() => {
+    void (async () => {
+      const now = Date.now();
+      marks.push({ at: now, revision: await store.currentRevision() });
+      let target = 0;
+      while (marks.length && marks[0].at <= now - HISTORY_RETENTION_MS) target = marks.shift()!.revision;
+      if (target > (await store.compactedRevision())) await store.compact(target);
+    })().catch((e: unknown) => log('warn', 'compaction failed', { error: String(e) }));
+  }, COMPACTION_INTERVAL_MS);
+  compaction.unref();
+
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  clearInterval(compaction);
+  ready = false;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await store.close();
+  log('info', 'k8ts server stopped');
+}

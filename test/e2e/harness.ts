@@ -1,0 +1,128 @@
+// Starts the built bin/k8ts on a free loopback port with its own data dir, and runs the real
+// kubectl against it with a fresh discovery cache, as a user would.
+
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'node:https';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
+export const BIN = join(ROOT, 'bin', 'k8ts');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class Cluster {
+  proc?: ChildProcess;
+  readonly dataDir: string;
+  readonly cacheDir: string;
+  port = 0;
+  logs = '';
+
+  constructor(readonly extraArgs: string[] = [], dataDir?: string) {
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
+    this.cacheDir = mkdtempSync(join(tmpdir(), 'k8ts-kcache-'));
+  }
+
+  get kubeconfig(): string {
+    return join(this.dataDir, 'kubeconfig.yaml');
+  }
+
+  async start(port?: number): Promise<void> {
+    this.port = port ?? (await freePort());
+    const proc = spawn(process.execPath, [BIN, 'server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--bind-address', '127.0.0.1', ...this.extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, K8TS_LOG_LEVEL: 'warn' },
+    });
+    this.proc = proc;
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`k8ts did not become ready in 30s:\n${this.logs}`)), 30_000);
+      const onData = (d: Buffer) => {
+        this.logs += d.toString();
+        if (this.logs.includes('k8ts is ready')) {
+          clearTimeout(timer);
+          res();
+        }
+      };
+      proc.stdout!.on('data', onData);
+      proc.stderr!.on('data', (d: Buffer) => (this.logs += d.toString()));
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        rej(new Error(`k8ts exited with ${code}:\n${this.logs}`));
+      });
+    });
+  }
+
+  /** SIGKILL, as a crash would. */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return Promise.resolve();
+    return new Promise((res) => {
+      p.once('exit', () => res());
+      p.kill(signal);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+  }
+
+  async cleanup(): Promise<void> {
+    await this.kill('SIGKILL');
+    rmSync(this.dataDir, { recursive: true, force: true });
+    rmSync(this.cacheDir, { recursive: true, force: true });
+  }
+
+  kubectl(args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
+    return new Promise((res) => {
+      const child = execFile('kubectl', ['--kubeconfig', this.kubeconfig, '--cache-dir', this.cacheDir, ...args], { timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, KUBECONFIG: this.kubeconfig } }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        res({ code, stdout, stderr });
+      });
+      if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+      else child.stdin!.end();
+    });
+  }
+
+  /** Asserts kubectl succeeds and returns its stdout. */
+  async ok(args: string[], stdin?: string): Promise<string> {
+    const r = await this.kubectl(args, { stdin });
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+    return r.stdout;
+  }
+
+  /** A raw HTTPS request with the admin certificate (or none), for what kubectl cannot send. */
+  raw(method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}, asAdmin = true): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+    const kc = readFileSync(this.kubeconfig, 'utf8');
+    const field = (name: string) => Buffer.from(new RegExp(`${name}: (\\S+)`).exec(kc)![1], 'base64').toString();
+    return new Promise((res, rej) => {
+      const req = request(
+        { host: '127.0.0.1', port: this.port, method, path, headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) }, ca: field('certificate-authority-data'), ...(asAdmin ? { cert: field('client-certificate-data'), key: field('client-key-data') } : {}) },
+        (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => res({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString() }));
+        },
+      );
+      req.on('error', rej);
+      req.end(body);
+    });
+  }
+}

@@ -2,14 +2,25 @@
 // kubectl against it with a fresh discovery cache, as a user would.
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:https';
 
-export const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
+/** The checkout: the nearest folder above this file with bin/k8ts (works from src and dist). */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'bin', 'k8ts'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the k8ts checkout');
+    dir = up;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot();
 export const BIN = join(ROOT, 'bin', 'k8ts');
 
 export async function freePort(): Promise<number> {

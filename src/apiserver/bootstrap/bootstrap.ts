@@ -18,6 +18,13 @@ export interface BootstrapOptions {
 
 async function ensure(client: Transport, collection: string, obj: { metadata: { name: string } }): Promise<void> {
   try {
+    // Look first: a create of an existing service would fail on its address before its name.
+    await client.request('GET', `${collection}/${obj.metadata.name}`);
+    return;
+  } catch (e) {
+    if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+  }
+  try {
     await client.request('POST', collection, obj);
   } catch (e) {
     if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
@@ -29,8 +36,8 @@ async function put(client: Transport, collection: string, obj: { metadata: { nam
     const current = await client.request<{ metadata: { resourceVersion: string } }>('GET', `${collection}/${obj.metadata.name}`);
     await client.request('PUT', `${collection}/${obj.metadata.name}`, { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } });
   } catch (e) {
-    if (e instanceof StatusError && e.reason === 'NotFound') await ensure(client, collection, obj);
-    else throw e;
+    if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+    await client.request('POST', collection, obj);
   }
 }
 

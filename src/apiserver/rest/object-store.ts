@@ -12,19 +12,36 @@ import {
   RevisionConflictError,
   type KeyValue,
   type Store,
+  type WatchEvent,
 } from '../../storage/store.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+const METADATA_PREFIX = '{"metadata":{';
+
+/**
+ * Stored form: JSON with metadata as the first key and no resourceVersion (that is the storage
+ * revision; storing it would only let it go stale). Metadata first lets a list answer splice the
+ * version into stored bytes without parsing them (see encodedWithVersion).
+ */
 export function encodeObject(obj: KubeObject): Uint8Array {
-  // The resourceVersion is the storage revision; storing it would only let it go stale.
-  const meta = obj.metadata;
-  if (meta?.resourceVersion !== undefined) {
-    const { resourceVersion: _rv, ...rest } = meta;
-    return encoder.encode(JSON.stringify({ ...obj, metadata: rest }));
+  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
+  const { metadata: _m, ...rest } = obj;
+  return encoder.encode(JSON.stringify({ metadata: meta, ...rest }));
+}
+
+const METADATA_PREFIX_BYTES = Buffer.from(METADATA_PREFIX);
+
+/** The object's JSON with its resourceVersion, spliced into the stored bytes without parsing them. */
+export function encodedWithVersion(kv: KeyValue): Buffer[] {
+  const value = Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength);
+  if (value.length <= METADATA_PREFIX_BYTES.length || !value.subarray(0, METADATA_PREFIX_BYTES.length).equals(METADATA_PREFIX_BYTES)) {
+    return [Buffer.from(JSON.stringify(decodeObject(kv)))];
   }
-  return encoder.encode(JSON.stringify(obj));
+  const rest = value.subarray(METADATA_PREFIX_BYTES.length);
+  const rv = `"resourceVersion":"${kv.modRevision}"${rest[0] === 0x7d ? '' : ','}`;
+  return [METADATA_PREFIX_BYTES, Buffer.from(rv), rest];
 }
 
 export function decodeObject(kv: KeyValue): KubeObject {
@@ -71,11 +88,42 @@ export interface ListParams {
   filter?: (obj: KubeObject) => boolean;
 }
 
+/**
+ * One storage event as watchers see it, decoded once however many watchers receive it. The
+ * objects are shared and read-only; `lines` memoizes encoded watch lines by event type.
+ */
+export interface EventView {
+  /** The object after a put; for a delete, the last value with the deletion's resourceVersion. */
+  object: KubeObject;
+  /** The value before a put (absent for a create). */
+  previous?: KubeObject;
+  lines: Map<string, string>;
+}
+
+const EVENT_CACHE_SIZE = 1024;
+
 export class ObjectStore {
+  private readonly eventCache = new Map<number, EventView>();
+
   constructor(
     readonly store: Store,
     readonly type: ResourceType,
   ) {}
+
+  eventView(ev: WatchEvent): EventView {
+    let view = this.eventCache.get(ev.revision);
+    if (view) return view;
+    if (ev.type === 'delete') {
+      const object = decodeObject(ev.prevKv ?? ev.kv);
+      object.metadata!.resourceVersion = String(ev.revision);
+      view = { object, lines: new Map() };
+    } else {
+      view = { object: decodeObject(ev.kv), previous: ev.prevKv ? decodeObject(ev.prevKv) : undefined, lines: new Map() };
+    }
+    this.eventCache.set(ev.revision, view);
+    if (this.eventCache.size > EVENT_CACHE_SIZE) this.eventCache.delete(this.eventCache.keys().next().value!);
+    return view;
+  }
 
   get gr() {
     return { group: this.type.group, resource: this.type.resource };
@@ -103,6 +151,15 @@ export class ObjectStore {
   }
 
   async list(p: ListParams): Promise<ListPage> {
+    return this.page(p, decodeObject, (obj) => !p.filter || p.filter(obj));
+  }
+
+  /** An unfiltered list page as JSON byte pieces per item, without decoding the stored objects. */
+  async listEncoded(p: Omit<ListParams, 'filter'>): Promise<Omit<ListPage, 'items'> & { items: Buffer[][] }> {
+    return this.page(p, encodedWithVersion, () => true);
+  }
+
+  private async page<T>(p: ListParams, convert: (kv: KeyValue) => T, keep: (item: T) => boolean): Promise<Omit<ListPage, 'items'> & { items: T[] }> {
     const prefix = this.prefix(p.namespace);
     let start: string | undefined;
     let revision = p.revision;
@@ -112,7 +169,7 @@ export class ObjectStore {
       revision = t.rv;
     }
     const limit = p.limit && p.limit > 0 ? p.limit : 0;
-    const items: KubeObject[] = [];
+    const items: T[] = [];
     let lastKey: string | undefined;
     let remaining = 0;
     let rev = revision;
@@ -126,15 +183,15 @@ export class ObjectStore {
       for (const kv of page.items) {
         taken++;
         lastKey = kv.key;
-        const obj = decodeObject(kv);
-        if (!p.filter || p.filter(obj)) items.push(obj);
+        const item = convert(kv);
+        if (keep(item)) items.push(item);
         if (limit && items.length >= limit) break;
       }
       remaining += page.items.length - taken;
       if (!limit || items.length >= limit || remaining === 0 || page.items.length === 0) break;
       start = lastKey;
     }
-    const out: ListPage = { items, revision: rev ?? 0 };
+    const out: Omit<ListPage, 'items'> & { items: T[] } = { items, revision: rev ?? 0 };
     if (limit && remaining > 0 && lastKey !== undefined) {
       out.continue = encodeContinue({ rv: out.revision, start: lastKey.slice(prefix.length) });
       if (!p.filter) out.remaining = remaining;

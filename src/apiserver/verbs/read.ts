@@ -34,16 +34,31 @@ export async function listObjects(rc: RequestContext, accept: string | undefined
   if (q.continueToken && q.resourceVersion && q.resourceVersion !== '0') {
     throw errors.badRequest('specifying resource version is not allowed when using continue');
   }
-  const page = await objects.list({ namespace: namespaceFor(rc), limit: q.limit, continueToken: q.continueToken, revision, filter: q.filter });
+  const params = { namespace: namespaceFor(rc), limit: q.limit, continueToken: q.continueToken, revision };
+  // Unfiltered JSON lists (informers, -o json) are served from the stored bytes directly.
+  const encoded = rendering.kind === 'json' && !q.filter;
+  const page = encoded ? await objects.listEncoded(params) : await objects.list({ ...params, filter: q.filter });
   if (q.resourceVersion && q.resourceVersion !== '0' && !q.resourceVersionMatch && Number(q.resourceVersion) > page.revision) {
     throw errors.tooManyRequests(`Too large resource version: ${q.resourceVersion}, current: ${page.revision}`, 1);
   }
   const listMeta: Record<string, unknown> = { resourceVersion: String(page.revision) };
   if (page.continue) listMeta.continue = page.continue;
   if (page.remaining !== undefined) listMeta.remainingItemCount = page.remaining;
-  if (rendering.kind === 'table') {
-    return respond(200, toTable(rc.type, page.items, listMeta, includeObjectOf(rc.query), rendering.version, rc.server.now()), rendering);
+  if (encoded) {
+    const head = JSON.stringify({ kind: rc.type.listKind, apiVersion: apiVersionOf(rc.type), metadata: listMeta });
+    const pieces: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+    const comma = Buffer.from(',');
+    (page.items as Buffer[][]).forEach((item, i) => {
+      if (i > 0) pieces.push(comma);
+      pieces.push(...item);
+    });
+    pieces.push(Buffer.from(']}'));
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.concat(pieces) };
   }
-  const list = { kind: rc.type.listKind, apiVersion: apiVersionOf(rc.type), metadata: listMeta, items: page.items as KubeObject[] };
+  const items = page.items as KubeObject[];
+  if (rendering.kind === 'table') {
+    return respond(200, toTable(rc.type, items, listMeta, includeObjectOf(rc.query), rendering.version, rc.server.now()), rendering);
+  }
+  const list = { kind: rc.type.listKind, apiVersion: apiVersionOf(rc.type), metadata: listMeta, items };
   return respond(200, list, rendering);
 }

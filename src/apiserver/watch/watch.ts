@@ -9,7 +9,7 @@ import { apiVersionOf } from '../../api/registry/types.js';
 import { CompactedError, type WatchEvent } from '../../storage/store.js';
 import { negotiate } from '../codec.js';
 import type { RequestContext } from '../context.js';
-import { decodeObject } from '../rest/object-store.js';
+import type { EventView } from '../rest/object-store.js';
 import { includeObjectOf, toTable } from '../render.js';
 import type { ApiResponse } from '../types.js';
 import { namespaceFor } from '../verbs/read.js';
@@ -23,17 +23,15 @@ const BOOKMARK_INTERVAL_MS = 60_000;
  * Turns a storage event into the API event a filtered watcher sees: an object that starts
  * matching is ADDED, one that stops matching is DELETED (upstream's watch filtering).
  */
-export function translateEvent(ev: WatchEvent, filter: ((o: KubeObject) => boolean) | undefined): { type: WatchEventKind; object: KubeObject } | undefined {
+export function translateEvent(ev: WatchEvent, view: EventView, filter: ((o: KubeObject) => boolean) | undefined): { type: WatchEventKind; object: KubeObject } | undefined {
+  const obj = view.object;
   if (ev.type === 'delete') {
-    const obj = decodeObject(ev.prevKv ?? ev.kv);
-    obj.metadata!.resourceVersion = String(ev.revision);
     if (filter && !filter(obj)) return undefined;
     return { type: 'DELETED', object: obj };
   }
-  const obj = decodeObject(ev.kv);
   const now = !filter || filter(obj);
-  if (!ev.prevKv) return now ? { type: 'ADDED', object: obj } : undefined;
-  const before = !filter || filter(decodeObject(ev.prevKv));
+  if (!view.previous) return now ? { type: 'ADDED', object: obj } : undefined;
+  const before = !filter || filter(view.previous);
   if (now && before) return { type: 'MODIFIED', object: obj };
   if (now) return { type: 'ADDED', object: obj };
   if (before) return { type: 'DELETED', object: obj };
@@ -102,8 +100,14 @@ export async function watchObjects(rc: RequestContext, accept: string | undefine
               fromRevision: from,
               onEvent(ev) {
                 lastRevision = ev.revision;
-                const out = translateEvent(ev, filter);
-                if (out) write(encode(out.type, out.object));
+                const view = objects.eventView(ev);
+                const out = translateEvent(ev, view, filter);
+                if (!out) return;
+                if (rendering.kind !== 'json') return write(encode(out.type, out.object));
+                // Every JSON watcher of this event shares one encoding of it.
+                let line = view.lines.get(out.type);
+                if (line === undefined) view.lines.set(out.type, (line = encode(out.type, out.object)));
+                write(line);
               },
               onError(err) {
                 const status = err instanceof CompactedError ? errors.expired(`too old resource version: ${from} (${err.compacted})`) : errors.expired(`watch ended: ${err.message}`);

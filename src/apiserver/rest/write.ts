@@ -99,7 +99,6 @@ export async function prepareCreate(rc: RequestContext, body: KubeObject, opts: 
   const obj = body;
   obj.apiVersion = apiVersionOf(t);
   obj.kind = t.kind;
-  goRoundTrip(obj, obj.apiVersion, t.kind);
   const meta = metaOf(obj);
   if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
   if (t.scope === 'Namespaced') {
@@ -121,6 +120,7 @@ export async function prepareCreate(rc: RequestContext, body: KubeObject, opts: 
   t.strategy.defaults?.(obj);
   t.strategy.prepareForCreate?.(obj, { now });
   await runAdmission(rc, attrs(rc, 'CREATE', obj, undefined, opts.dryRun));
+  goRoundTrip(obj, obj.apiVersion, t.kind);
   validateOrThrow(t, meta.name ?? '', t.strategy.validate?.(obj) ?? []);
   if (managedFieldsGiven) meta.managedFields = managedFieldsGiven;
   else setManaged(obj, managed(rc, undefined, obj, opts));
@@ -141,7 +141,6 @@ export async function prepareUpdate(rc: RequestContext, obj: KubeObject, old: Ku
   const t = rc.type;
   obj.apiVersion = apiVersionOf(t);
   obj.kind = t.kind;
-  goRoundTrip(obj, obj.apiVersion, t.kind);
   const meta = metaOf(obj);
   const oldMeta = old.metadata ?? {};
   if (meta.name !== undefined && meta.name !== oldMeta.name) {
@@ -177,8 +176,6 @@ export async function prepareUpdate(rc: RequestContext, obj: KubeObject, old: Ku
     if (old.status === undefined) delete obj.status;
     else obj.status = cloneJson(old.status);
   }
-  if (tracksGeneration(t)) meta.generation = (oldMeta.generation ?? 1) + (generationChanged(t, obj, old) ? 1 : 0);
-  else delete meta.generation;
   t.strategy.defaults?.(obj);
   t.strategy.prepareForUpdate?.(obj, old, { now: rc.server.now() });
   return finishUpdate(rc, obj, old, opts, computeManaged);
@@ -187,6 +184,12 @@ export async function prepareUpdate(rc: RequestContext, obj: KubeObject, old: Ku
 async function finishUpdate(rc: RequestContext, obj: KubeObject, old: KubeObject, opts: WriteOptions, computeManaged: boolean): Promise<KubeObject> {
   const t = rc.type;
   await runAdmission(rc, attrs(rc, 'UPDATE', obj, old, opts.dryRun));
+  // Compare and store what upstream would after its Go round trip, so defaults that encode as
+  // nothing (zero values) never look like a change.
+  goRoundTrip(obj, obj.apiVersion!, t.kind);
+  const oldGeneration = old.metadata?.generation;
+  if (tracksGeneration(t)) obj.metadata!.generation = (oldGeneration ?? 1) + (generationChanged(t, obj, old) ? 1 : 0);
+  else delete obj.metadata!.generation;
   const errs = [...(t.strategy.validate?.(obj) ?? []), ...(t.strategy.validateUpdate?.(obj, old) ?? [])];
   validateOrThrow(t, obj.metadata?.name ?? '', errs);
   if (computeManaged) setManaged(obj, managed(rc, old, obj, opts));

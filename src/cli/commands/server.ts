@@ -29,7 +29,7 @@ export function serverCommand(): Command {
         log,
       },
       abort.signal,
-      ({ kubeconfig }) => process.stdout.write(`k8ts is ready. Point kubectl at it:\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes,namespaces\n`),
+      ({ kubeconfig }) => process.stdout.write(`k8ts is ready. Point kubectl at it:\n  export KUBECONFIG=${kubeconfig}\n  kubectl get namespaces\n`),
     );
   });
   return cmd;

@@ -22,7 +22,8 @@ export class ApiMetrics {
   }
 
   observe(info: RequestInfo | undefined, method: string, code: number, seconds: number): void {
-    const verb = (info?.isResourceRequest ? info.verb : method).toUpperCase();
+    // Upstream's reported verb: LIST and WATCH by what was asked, else the HTTP method.
+    const verb = info?.isResourceRequest && (info.verb === 'list' || info.verb === 'watch') ? info.verb.toUpperCase() : method.toUpperCase();
     const scope = !info?.isResourceRequest ? '' : info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
     const labels = { verb, group: info?.apiGroup ?? '', version: info?.apiVersion ?? '', resource: info?.resource ?? '', subresource: info?.subresource ?? '', scope, component: 'apiserver' };
     this.total.inc({ ...labels, code: String(code) });

@@ -42,7 +42,7 @@ describe('health, version and metrics', () => {
     assert.match(m, /^# TYPE apiserver_request_total counter$/m);
     assert.match(m, /^apiserver_request_total\{[^}]*verb="LIST"[^}]*resource="pods"[^}]*code="200"[^}]*\} [1-9]/m);
     assert.match(m, /^apiserver_request_total\{[^}]*verb="POST"[^}]*resource="configmaps"[^}]*code="201"[^}]*\} 1$/m);
-    assert.match(m, /^apiserver_request_duration_seconds_bucket\{[^}]*verb="LIST"[^}]*resource="pods"[^}]*le="0\.005"\} \d+$/m);
+    assert.match(m, /^apiserver_request_duration_seconds_bucket\{(?=[^}]*verb="LIST")(?=[^}]*resource="pods")(?=[^}]*le="0\.005")[^}]*\} \d+$/m);
     assert.match(m, /^process_resident_memory_bytes \d+/m);
   });
 

@@ -10,6 +10,8 @@ import type { RequestContext, ServerContext } from './context.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery/discovery.js';
 import { IMMORTAL_NAMESPACES } from './admission/namespace-lifecycle.js';
 import { forbiddenReason } from './authz/rbac.js';
+import { impersonate } from './authn/impersonation.js';
+import { ServiceAccountTokens } from './authn/service-account-tokens.js';
 import { ApiMetrics } from './metrics.js';
 import { OPENAPI_V2_PROTOBUF, openApiV2, wantsV2Protobuf } from './openapi/v2.js';
 import { openApiV3 } from './openapi/v3.js';
@@ -55,6 +57,9 @@ export const VERSION: VersionInfo = {
 /** Paths anyone may read, as upstream's system:public-info-viewer grants. */
 const PUBLIC_PATHS = /^\/(livez|readyz|healthz|version)(\/.*)?$/;
 
+/** Service account issuer discovery (OIDC), readable by every service account. */
+const OIDC_PATHS = /^\/(\.well-known\/openid-configuration|openid\/v1\/jwks)\/?$/;
+
 export interface HandlerOptions {
   metrics?: ApiMetrics;
   /** Resolves when the server may answer /readyz with 200. */
@@ -99,12 +104,14 @@ export class ApiHandler {
     if (PUBLIC_PATHS.test(path)) return this.publicPath(req, path);
     if (!req.user) throw errors.unauthorized();
     if (req.body.length > MAX_BODY_BYTES) throw errors.requestEntityTooLarge();
+    req = { ...req, user: await impersonate(req.headers, req.user, this.server) };
     await this.authorize(req, info);
     if (path === '/metrics') {
       const m = await this.metrics.render();
       return { status: 200, headers: { 'content-type': m.contentType }, body: m.body };
     }
     if (path === '/openapi/v2' || path.startsWith('/openapi/v3')) return this.openApi(req, path);
+    if (OIDC_PATHS.test(path)) return this.oidc(path);
     if (!info.isResourceRequest) return this.discovery(req, info);
     return this.resource(req, info);
   }
@@ -129,7 +136,23 @@ export class ApiHandler {
     if (d.allowed) return;
     const reason = forbiddenReason(attrs) + (d.reason ? `: ${d.reason}` : '');
     if (!info.isResourceRequest) throw new StatusError(403, 'Forbidden', `forbidden: ${reason}`, {});
-    throw errors.forbidden({ group: info.apiGroup, resource: info.subresource ? `${info.resource}/${info.subresource}` : info.resource }, info.name, reason);
+    // Upstream's status names the resource without its subresource; the reason names both.
+    throw errors.forbidden({ group: info.apiGroup, resource: info.resource }, info.name, reason);
+  }
+
+  /** The issuer's OIDC discovery document and its signing keys, as upstream serves them. */
+  private oidc(path: string): ApiResponse {
+    const tokens = this.server.tokens;
+    if (!(tokens instanceof ServiceAccountTokens)) throw errors.notFoundPath();
+    const cache = { 'cache-control': 'public, max-age=3600' };
+    if (path.startsWith('/openid/')) return { status: 200, headers: { 'content-type': 'application/jwk-set+json', ...cache }, body: JSON.stringify(tokens.jwks()) };
+    return jsonResponse(200, {
+      issuer: tokens.issuer,
+      jwks_uri: `https://${this.server.serverAddress}/openid/v1/jwks`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256'],
+    }, cache);
   }
 
   private discovery(req: ApiRequest, info: RequestInfo): ApiResponse {

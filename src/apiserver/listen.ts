@@ -53,15 +53,32 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+/**
+ * A header value as Go's server writes it: UTF-8 bytes as they are (Node wants them as latin1
+ * characters) and line breaks as spaces. Node refuses other control characters outright, so they
+ * become spaces too; without this one odd warning text would cost the whole answer.
+ */
+export function headerValue(v: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = v.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+  return /[^\x00-\x7f]/.test(clean) ? Buffer.from(clean, 'utf8').toString('latin1') : clean;
+}
+
+function headersOf(h: ApiResponse['headers']): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) out[k] = Array.isArray(v) ? v.map(headerValue) : headerValue(v);
+  return out;
+}
+
 function writeResponse(res: ServerResponse, answer: ApiResponse, signal: AbortSignal, onError: (e: unknown) => void): void {
   if (!answer.streamBody) {
     const body = answer.body ?? '';
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(body) });
+    res.writeHead(answer.status, { ...headersOf(answer.headers), 'content-length': Buffer.byteLength(body) });
     res.end(body);
     return;
   }
   const { 'transfer-encoding': _te, ...headers } = answer.headers;
-  res.writeHead(answer.status, headers);
+  res.writeHead(answer.status, headersOf(headers));
   // kubectl's informers hang unless the headers arrive before the first event.
   res.flushHeaders();
   answer.streamBody
@@ -74,6 +91,22 @@ function writeResponse(res: ServerResponse, answer: ApiResponse, signal: AbortSi
     });
 }
 
+/**
+ * The request target as a URL. Only origin-form paths are resolved against a fixed origin, so
+ * `//host/x` stays a path (new URL would read a host from it) and nothing in the target can throw.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const t = target ?? '/';
+  try {
+    if (t.startsWith('/')) return new URL(`https://localhost${t}`);
+    // absolute-form (proxy style): Go's server accepts it and uses its path
+    const u = new URL(t);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? new URL(`https://localhost${u.pathname}${u.search}`) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function listen(handler: ApiHandler, ctx: ServerContext, opts: ListenOptions, log: (msg: string, f?: Record<string, unknown>) => void): Promise<Server> {
   const server = createServer({ cert: opts.cert, key: opts.key, ca: opts.clientCa, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, (req, res) => {
     void (async () => {
@@ -81,11 +114,14 @@ export function listen(handler: ApiHandler, ctx: ServerContext, opts: ListenOpti
       res.on('close', () => abort.abort());
       let answer: ApiResponse;
       try {
-        const url = new URL(req.url ?? '/', 'https://localhost');
+        const url = requestUrl(req.url);
         const body = await readBody(req);
         const user = await authenticate(req, ctx);
-        if (body === 'too-large') {
-          answer = handler.errorResponse(errors.requestEntityTooLarge());
+        if (!url) {
+          answer = handler.errorResponse(errors.badRequest(`invalid request URI ${JSON.stringify(req.url ?? '')}`));
+        } else if (body === 'too-large') {
+          // Authentication runs before the body is read upstream: strangers learn nothing about limits.
+          answer = handler.errorResponse(user ? errors.requestEntityTooLarge() : errors.unauthorized());
         } else {
           const apiReq: ApiRequest = { method: req.method ?? 'GET', url, headers: req.headers as Record<string, string | undefined>, body, user, signal: abort.signal };
           answer = await handler.handle(apiReq);
@@ -96,8 +132,12 @@ export function listen(handler: ApiHandler, ctx: ServerContext, opts: ListenOpti
       writeResponse(res, answer, abort.signal, (e) => log('stream failed', { error: String(e) }));
     })().catch((e) => {
       log('request failed', { error: String(e) });
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
+      // Still a Status: clients decode error bodies only when they are one.
+      if (!res.headersSent) {
+        const body = JSON.stringify(errors.internal(e instanceof Error ? e.message : String(e)).toStatus());
+        res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      } else res.end();
     });
   });
   server.on('tlsClientError', () => undefined);

@@ -46,9 +46,14 @@ export function toTable(t: ResourceType, objects: KubeObject[], meta: TableMeta,
   return table;
 }
 
+/** upstream's NewWarningHeader: code 299, no agent, the text quoted with only `"` and `\` escaped. */
+export function warningHeader(text: string): string {
+  return `299 - "${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
 export function respond(status: number, value: unknown, rendering: Rendering, warnings: string[] = []): ApiResponse {
   const headers: Record<string, string | string[]> = {};
-  if (warnings.length) headers.warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  if (warnings.length) headers.warning = warnings.map(warningHeader);
   if (rendering.kind === 'yaml') {
     headers['content-type'] = 'application/yaml';
     return { status, headers, body: toYaml(value) };

@@ -4,7 +4,7 @@ import type { KubeObject } from '../object.js';
 import { defaultPod } from './pod.js';
 import { defaultService } from './service.js';
 import { defaultDeployment, defaultReplicaSet, defaultStatefulSet, defaultDaemonSet, defaultJob, defaultCronJob, defaultReplicationController } from './workloads.js';
-import { defaultNamespace, defaultSecret, defaultPersistentVolume, defaultPersistentVolumeClaim, defaultNode, defaultEndpoints, defaultEndpointSlice, defaultRoleBinding, defaultNetworkPolicy, defaultIngressClass, defaultStorageClass, defaultLimitRange, defaultPodTemplateObject } from './misc.js';
+import { defaultNamespace, defaultSecret, defaultPersistentVolume, defaultPersistentVolumeClaim, defaultNode, defaultEndpoints, defaultEndpointSlice, defaultRoleBinding, defaultNetworkPolicy, defaultIngressClass, defaultStorageClass, defaultPriorityClass, defaultLimitRange, defaultPodTemplateObject } from './misc.js';
 
 const none = (): void => undefined;
 
@@ -43,6 +43,7 @@ export const defaulters: Record<string, (obj: KubeObject) => void> = {
   'coordination.k8s.io/v1/Lease': none,
   'discovery.k8s.io/v1/EndpointSlice': defaultEndpointSlice,
   'events.k8s.io/v1/Event': none,
+  'scheduling.k8s.io/v1/PriorityClass': defaultPriorityClass,
 };
 
 export { admitPodServiceAccount, admitDefaultTolerations, admitPodPriority } from './pod-admission.js';

@@ -83,6 +83,11 @@ export function defaultIngressClass(obj: KubeObject): void {
   if (params) setDefault(params, 'scope', 'Cluster');
 }
 
+/** SetDefaults_PriorityClass: classes preempt unless they say otherwise. */
+export function defaultPriorityClass(obj: KubeObject): void {
+  setDefault(obj as Obj, 'preemptionPolicy', 'PreemptLowerPriority');
+}
+
 export function defaultStorageClass(obj: KubeObject): void {
   setDefault(obj as Obj, 'reclaimPolicy', 'Delete');
   setDefault(obj as Obj, 'volumeBindingMode', 'Immediate');

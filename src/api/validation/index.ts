@@ -12,6 +12,7 @@ import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSec
 import { validateRole, validateClusterRole, validateRoleBinding, validateClusterRoleBinding, validateRoleBindingUpdate, validateClusterRoleBindingUpdate } from './rbac.js';
 import { validateNamespace, validateNamespaceUpdate, validateServiceAccount, validateNode, validateNodeUpdate, validateEndpoints, validateEvent, validateLimitRange, validateResourceQuota, validatePodTemplate, validatePersistentVolume, validatePersistentVolumeUpdate, validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate, validateReplicationController } from './core-misc.js';
 import { validateIngress, validateIngressUpdate, validateIngressClass, validateIngressClassUpdate, validateNetworkPolicy, validateNetworkPolicyUpdate } from './networking.js';
+import { validatePriorityClass, validatePriorityClassUpdate } from './scheduling.js';
 import { validateStorageClass, validateStorageClassUpdate, validatePodDisruptionBudget, validatePodDisruptionBudgetUpdate, validateLease, validateLeaseUpdate, validateEndpointSlice, validateEndpointSliceUpdate } from './cluster-misc.js';
 
 export interface Validator {
@@ -62,6 +63,7 @@ export const validators: Record<string, Validator> = {
   'coordination.k8s.io/v1/Lease': { validate: validateLease, validateUpdate: validateLeaseUpdate },
   'discovery.k8s.io/v1/EndpointSlice': { validate: validateEndpointSlice, validateUpdate: validateEndpointSliceUpdate },
   'events.k8s.io/v1/Event': generic(validateEvent),
+  'scheduling.k8s.io/v1/PriorityClass': { validate: validatePriorityClass, validateUpdate: validatePriorityClassUpdate },
 };
 
 export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';

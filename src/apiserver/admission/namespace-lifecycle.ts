@@ -1,5 +1,6 @@
-// NamespaceLifecycle: no new objects in a missing or terminating namespace, and the system
-// namespaces can never be deleted.
+// NamespaceLifecycle: no new objects (nor subresource creates such as bindings, evictions and
+// token requests) in a missing or terminating namespace, and the system namespaces can never be
+// deleted. Messages and causes are upstream's.
 
 import { errors } from '../../api/errors.js';
 import type { AdmissionPlugin } from '../context.js';
@@ -9,13 +10,20 @@ export const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-publ
 export const namespaceLifecycle: AdmissionPlugin = {
   name: 'NamespaceLifecycle',
   async validate(a, server) {
-    if (a.operation !== 'CREATE' || a.type.scope !== 'Namespaced' || a.subresource) return;
-    // Reviews and token requests are never stored; upstream exempts them too.
-    if (a.type.verbs.length === 1 && a.type.verbs[0] === 'create') return;
+    if (a.type.group === '' && a.type.resource === 'namespaces') {
+      if (a.operation === 'DELETE' && IMMORTAL_NAMESPACES.has(a.name)) throw errors.forbidden({ group: '', resource: 'namespaces' }, a.name, 'this namespace may not be deleted');
+      return;
+    }
+    if (a.operation !== 'CREATE' || a.type.scope !== 'Namespaced' || !a.namespace) return;
+    // Access reviews are answered, never stored; upstream lets them through for any namespace.
+    if (a.type.group === 'authorization.k8s.io' && a.type.resource === 'localsubjectaccessreviews') return;
     const ns = await server.objectsOf('', 'namespaces').tryGet(undefined, a.namespace);
     if (!ns) throw errors.notFound({ group: '', resource: 'namespaces' }, a.namespace);
     if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
-      throw errors.forbidden({ group: a.type.group, resource: a.type.resource }, a.name, `unable to create new content in namespace ${a.namespace} because it is being terminated`);
+      const name = a.name || a.object?.metadata?.name || '';
+      const e = errors.forbidden({ group: a.type.group, resource: a.type.resource }, name, `unable to create new content in namespace ${a.namespace} because it is being terminated`);
+      e.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${a.namespace} is being terminated`, field: 'metadata.namespace' }];
+      throw e;
     }
   },
 };

@@ -8,6 +8,11 @@ import { bootstrapPolicy } from './policy.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+export const SYSTEM_PRIORITY_CLASSES = [
+  { metadata: { name: 'system-node-critical' }, value: 2000001000, description: 'Used for system critical pods that must not be moved from their current node.' },
+  { metadata: { name: 'system-cluster-critical' }, value: 2000000000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+];
+
 export interface BootstrapOptions {
   /** The kubernetes service's cluster IP: the first address of the service CIDR. */
   kubernetesServiceIp: string;
@@ -66,6 +71,8 @@ export async function bootstrap(client: Transport, opts: BootstrapOptions): Prom
     endpoints: [{ addresses: [opts.advertiseAddress], conditions: { ready: true } }],
     ports: [{ name: 'https', port: opts.port, protocol: 'TCP' }],
   } as never);
+  // kube-apiserver's scheduling bootstrap: the two system priority classes pods may name.
+  for (const pc of SYSTEM_PRIORITY_CLASSES) await ensure(client, '/apis/scheduling.k8s.io/v1/priorityclasses', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', ...pc } as never);
   const policy = bootstrapPolicy();
   for (const role of policy.clusterRoles) await put(client, '/apis/rbac.authorization.k8s.io/v1/clusterroles', role);
   for (const binding of policy.clusterRoleBindings) await put(client, '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', binding);

@@ -52,6 +52,7 @@ export function bootstrapPolicy() {
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: META('view', { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' }), rules: viewRules },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: META('system:discovery'), rules: [{ nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] }] },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: META('system:basic-user'), rules: [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] }, { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: META('system:service-account-issuer-discovery'), rules: [{ nonResourceURLs: ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'], verbs: ['get'] }] },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: META('system:public-info-viewer'), rules: [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }] },
   ];
   const bind = (name: string, role: string, subjects: { kind: string; name: string }[]) => ({
@@ -65,6 +66,7 @@ export function bootstrapPolicy() {
     bind('cluster-admin', 'cluster-admin', [{ kind: 'Group', name: 'system:masters' }]),
     bind('system:discovery', 'system:discovery', [{ kind: 'Group', name: 'system:authenticated' }]),
     bind('system:basic-user', 'system:basic-user', [{ kind: 'Group', name: 'system:authenticated' }]),
+    bind('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [{ kind: 'Group', name: 'system:serviceaccounts' }]),
     bind('system:public-info-viewer', 'system:public-info-viewer', [{ kind: 'Group', name: 'system:authenticated' }, { kind: 'Group', name: 'system:unauthenticated' }]),
   ];
   return { clusterRoles, clusterRoleBindings };

@@ -1,7 +1,7 @@
 // The write path shared by create, update, patch and the subresources: type checks, server-owned
 // metadata, defaulting, admission, validation, managedFields, dry run, storage.
 
-import { errors, type FieldError } from '../../api/errors.js';
+import { errors, field, FieldError } from '../../api/errors.js';
 import { cloneJson, isPlainObject, type KubeObject, type ManagedFieldsEntry } from '../../api/object.js';
 import { apiVersionOf, type ResourceType } from '../../api/registry/types.js';
 import { updateManagedFields } from '../../api/apply/index.js';
@@ -15,12 +15,57 @@ export interface WriteOptions {
   fieldManager: string;
 }
 
-export function writeOptions(rc: RequestContext): WriteOptions {
-  const dryRun = rc.query.getAll('dryRun');
-  for (const d of dryRun) if (d !== 'All') throw errors.badRequest(`Invalid dry run value "${d}"`);
+/** The options kind a verb decodes its query into, named in its 422s. */
+export function optionsKind(rc: RequestContext): string {
+  switch (rc.info.verb) {
+    case 'create':
+      return 'CreateOptions';
+    case 'update':
+      return 'UpdateOptions';
+    case 'patch':
+      return 'PatchOptions';
+    case 'delete':
+    case 'deletecollection':
+      return 'DeleteOptions';
+    default:
+      return 'CreateOptions';
+  }
+}
+
+/** fieldManager, dryRun and fieldValidation checks of upstream's ValidateCreate/Update/PatchOptions. */
+export function optionErrors(rc: RequestContext): FieldError[] {
+  const errs: FieldError[] = [];
   const fm = rc.query.get('fieldManager');
-  if (fm !== null && fm.length > 128) throw errors.invalid('', 'fieldManager', '', []);
-  return { dryRun: dryRun.length > 0, fieldManager: fm ?? managerFromUserAgent(rc) };
+  if (fm !== null) {
+    if (fm.length > 128) errs.push(field.tooLong('fieldManager', '', 128));
+    [...fm].forEach((ch, i) => {
+      if (ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) {
+        errs.push(field.invalid('fieldManager', fm, `invalid character ${goRuneQuote(ch)} (at position ${i})`));
+      }
+    });
+  }
+  const dryRun = rc.query.getAll('dryRun');
+  if (dryRun.some((d) => d !== 'All')) errs.push(new FieldError('FieldValueNotSupported', 'dryRun', undefined, `${goStringSlice(dryRun)}: supported values: "All"`, false));
+  const fv = rc.query.get('fieldValidation');
+  if (fv !== null && !['', 'Ignore', 'Warn', 'Strict'].includes(fv)) errs.push(field.notSupported('fieldValidation', fv, ['', 'Ignore', 'Strict', 'Warn']));
+  return errs;
+}
+
+export function writeOptions(rc: RequestContext): WriteOptions {
+  const errs = optionErrors(rc);
+  if (errs.length) throw errors.invalid('meta.k8s.io', optionsKind(rc), '', errs);
+  const fm = rc.query.get('fieldManager');
+  return { dryRun: rc.query.getAll('dryRun').length > 0, fieldManager: fm || managerFromUserAgent(rc) };
+}
+
+/** %#U of one rune: U+0007, or U+00E9 'é' for printable ones. */
+function goRuneQuote(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** %#v of a []string, as upstream echoes the dryRun values. */
+function goStringSlice(xs: string[]): string {
+  return `[]string{${xs.map((x) => JSON.stringify(x)).join(', ')}}`;
 }
 
 function managerFromUserAgent(rc: RequestContext): string {
@@ -29,20 +74,79 @@ function managerFromUserAgent(rc: RequestContext): string {
   return name.length > 128 ? name.slice(0, 128) : name;
 }
 
-/** Checks apiVersion/kind of a body against the endpoint, as upstream's decoder does. */
-export function checkTypeMeta(obj: Record<string, unknown>, expectedApiVersion: string, expectedKind: string, bodyText: () => string): void {
-  const kind = obj.kind;
-  const apiVersion = obj.apiVersion;
-  if (kind === undefined || kind === '') throw errors.badRequest(`Object 'Kind' is missing in '${bodyText()}'`);
-  if (typeof kind !== 'string' || (apiVersion !== undefined && typeof apiVersion !== 'string')) {
-    throw errors.badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${typeof kind === 'string' ? typeof apiVersion : typeof kind} into Go struct field .${typeof kind === 'string' ? 'apiVersion' : 'kind'} of type string`);
+/** Go's package name of a group's internal types, for conversion errors: core.Pod, apps.Deployment. */
+function internalPackage(group: string): string {
+  if (group === '' || group === 'events.k8s.io') return 'core';
+  return group.split('.')[0];
+}
+
+function versionOnly(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? apiVersion : apiVersion.slice(i + 1);
+}
+
+/**
+ * Checks apiVersion/kind of a body against the endpoint as upstream's decoder does: missing
+ * ones take the endpoint's, an unknown kind/version is not registered, a known other kind does
+ * not convert, and a known other version of the kind is the wrong API version. `registered`
+ * says whether the scheme knows an apiVersion/kind pair. Returns the body with its defaults.
+ */
+export function checkTypeMeta(
+  obj: Record<string, unknown>,
+  expectedApiVersion: string,
+  expectedKind: string,
+  bodyText: () => string,
+  registered?: (apiVersion: string, kind: string) => boolean,
+): void {
+  let kind = obj.kind;
+  let apiVersion = obj.apiVersion;
+  if ((kind !== undefined && kind !== null && typeof kind !== 'string') || (apiVersion !== undefined && apiVersion !== null && typeof apiVersion !== 'string')) {
+    const which = kind !== undefined && kind !== null && typeof kind !== 'string' ? 'kind' : 'apiVersion';
+    const v = which === 'kind' ? kind : apiVersion;
+    const goKind = Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
+    throw errors.badRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${goKind} into Go struct field .${which} of type string (${summarize(bodyText())})`);
   }
-  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== expectedApiVersion) {
-    throw errors.badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${expectedApiVersion})`);
+  const kindGiven = (kind as string | undefined | null) || '';
+  const versionGiven = (apiVersion as string | undefined | null) || '';
+  // gvkWithDefaults: a missing kind or apiVersion takes the endpoint's.
+  kind = kindGiven || expectedKind;
+  apiVersion = versionGiven || expectedApiVersion;
+  return checkGvk(obj, kind as string, apiVersion as string, expectedApiVersion, expectedKind, bodyText, registered);
+}
+
+function checkGvk(
+  obj: Record<string, unknown>,
+  kind: string,
+  apiVersion: string,
+  expectedApiVersion: string,
+  expectedKind: string,
+  bodyText: () => string,
+  registered?: (apiVersion: string, kind: string) => boolean,
+): void {
+  if (apiVersion.split('/').length > 2) {
+    throw errors.badRequest(`the object provided is unrecognized (must be of type ${expectedKind}): unexpected GroupVersion string: ${apiVersion} (${summarize(bodyText())})`);
+  }
+  obj.kind = kind;
+  obj.apiVersion = apiVersion;
+  if (apiVersion === expectedApiVersion && kind === expectedKind) return;
+  const prefix = `${kind} in version ${JSON.stringify(versionOnly(apiVersion))} cannot be handled as a ${expectedKind}`;
+  if (registered && !registered(apiVersion, kind)) {
+    throw errors.badRequest(`${prefix}: no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
   }
   if (kind !== expectedKind) {
-    throw errors.badRequest(`the kind in the data (${kind}) does not match the expected kind (${expectedKind})`);
+    const group = (v: string) => (v.includes('/') ? v.slice(0, v.indexOf('/')) : '');
+    const from = `${versionOnly(apiVersion)}.${kind}`;
+    const to = `${internalPackage(group(expectedApiVersion))}.${expectedKind}`;
+    throw errors.badRequest(`${prefix}: converting (${from}) to (${to}): unknown conversion`);
   }
+  throw errors.badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${expectedApiVersion})`);
+}
+
+function summarize(text: string): string {
+  if (text.length === 0) return '<empty>';
+  if (text.startsWith('{')) return text.length > 30 ? `${text.slice(0, 30)} ...` : text;
+  const hex = Buffer.from(text.slice(0, 30)).toString('hex');
+  return text.length > 30 ? `${hex} ...` : hex;
 }
 
 function metaOf(obj: KubeObject): NonNullable<KubeObject['metadata']> {

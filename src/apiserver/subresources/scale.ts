@@ -1,7 +1,7 @@
 // The scale subresource (autoscaling/v1 Scale) of deployments, replicasets, statefulsets and
 // replicationcontrollers: kubectl scale reads and writes replicas through it.
 
-import { errors } from '../../api/errors.js';
+import { errors, field } from '../../api/errors.js';
 import { cloneJson, isPlainObject, type JsonObject, type JsonValue, type KubeObject } from '../../api/object.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../../api/patch/index.js';
 import { formatLabelSelector } from '../../api/selectors/label-selector.js';
@@ -34,13 +34,12 @@ export async function getScale(req: ApiRequest, rc: RequestContext): Promise<Api
   return respond(200, scaleOf(obj), negotiate(req.headers.accept, false));
 }
 
-function replicasOf(scale: unknown): number {
+export function replicasOf(scale: unknown): number {
   if (!isPlainObject(scale)) throw errors.badRequest('Scale must be an object');
   const spec = scale.spec;
   const r = isPlainObject(spec) ? spec.replicas : undefined;
   if (r === undefined || r === null) return 0;
   if (typeof r !== 'number' || !Number.isInteger(r)) throw errors.badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof r} into Go struct field ScaleSpec.spec.replicas of type int32`);
-  if (r < 0) throw errors.invalid('autoscaling', 'Scale', String((scale.metadata as { name?: string } | undefined)?.name ?? ''), []);
   return r;
 }
 
@@ -65,8 +64,11 @@ export async function writeScale(req: ApiRequest, rc: RequestContext): Promise<A
       else if (type === 'application/strategic-merge-patch+json') desired = applyStrategicMergePatch(scale as unknown as JsonObject, incoming as JsonObject, 'io.k8s.api.autoscaling.v1.Scale');
       else throw errors.unsupportedMediaType(type, ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
       const next = cloneJson(current);
-      next.spec = { ...((next.spec ?? {}) as object), replicas: replicasOf(desired) };
-      const prepared = await prepareUpdate({ ...mainRc, info: { ...mainRc.info, subresource: '' } }, next, current, opts);
+      const replicas = replicasOf(desired);
+      if (replicas < 0) throw errors.invalid('autoscaling', 'Scale', rc.info.name, [field.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+      next.spec = { ...((next.spec ?? {}) as object), replicas };
+      // Recorded in managedFields as a write through the scale subresource, as upstream does.
+      const prepared = await prepareUpdate(mainRc, next, current, opts);
       if (opts.dryRun) throw new DryRunResult(prepared);
       return prepared;
     })

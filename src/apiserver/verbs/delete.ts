@@ -12,7 +12,7 @@ import { writeOptions } from '../rest/write.js';
 import { respond } from '../render.js';
 import type { ApiRequest, ApiResponse } from '../types.js';
 import { namespaceFor } from './read.js';
-import { parseListQuery } from './params.js';
+import { goParseInt, parseListQuery } from './params.js';
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -37,8 +37,8 @@ export function parseDeleteOptions(req: ApiRequest, q: URLSearchParams): DeleteO
   }
   let gracePeriodSeconds: number | undefined;
   if (grace !== undefined && grace !== null) {
-    gracePeriodSeconds = Number(grace);
-    if (!Number.isInteger(gracePeriodSeconds)) throw errors.badRequest(`invalid gracePeriodSeconds: ${String(grace)}`);
+    gracePeriodSeconds = typeof grace === 'string' ? goParseInt(grace) : Number(grace);
+    if (!Number.isInteger(gracePeriodSeconds)) throw errors.badRequest(`json: cannot unmarshal ${typeof grace === 'number' ? 'number' : typeof grace} into Go struct field DeleteOptions.gracePeriodSeconds of type int64`);
   }
   const dryRun = [...q.getAll('dryRun'), ...(Array.isArray(body.dryRun) ? (body.dryRun as string[]) : [])];
   for (const d of dryRun) if (d !== 'All') throw errors.badRequest(`Invalid dry run value "${d}"`);

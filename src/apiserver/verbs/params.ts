@@ -1,6 +1,6 @@
 // Query parameters shared by list and watch: selectors, limit, resourceVersion semantics.
 
-import { errors } from '../../api/errors.js';
+import { errors, field, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { ResourceType } from '../../api/registry/types.js';
 import { checkFieldSelector, fieldSetFor } from '../../api/selectors/field-labels.js';
@@ -18,14 +18,47 @@ export interface ListQuery {
   sendInitialEvents?: boolean;
 }
 
-function intParam(q: URLSearchParams, name: string): number | undefined {
-  const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw errors.badRequest(`invalid value "${v}" for parameter ${name}: must be an integer`);
-  return Number(v);
+/** strconv.ParseInt(v, 10, 64) as the query decoder runs it, with its error words. */
+export function goParseInt(v: string): number {
+  if (!/^[+-]?\d+$/.test(v)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const big = BigInt(v);
+  if (big > 9223372036854775807n || big < -9223372036854775808n) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  return Number(big);
 }
 
-export function parseListQuery(t: ResourceType, q: URLSearchParams): ListQuery {
+function intParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  return goParseInt(v);
+}
+
+/** upstream's ValidateListOptions: resourceVersionMatch and sendInitialEvents combinations. */
+function listOptionErrors(q: URLSearchParams, watch: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const rvm = q.get('resourceVersionMatch') ?? '';
+  const rv = q.get('resourceVersion') ?? '';
+  const cont = q.get('continue') ?? '';
+  const sie = q.get('sendInitialEvents');
+  if (watch) {
+    if (sie !== null && rvm !== 'NotOlderThan') errs.push(field.forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+    if (rvm) {
+      if (sie === null) errs.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (rvm !== 'NotOlderThan') errs.push(field.notSupported('resourceVersionMatch', rvm, ['NotOlderThan']));
+      if (cont) errs.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    }
+    return errs;
+  }
+  if (rvm) {
+    if (!rv) errs.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (cont) errs.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (rvm !== 'Exact' && rvm !== 'NotOlderThan') errs.push(field.notSupported('resourceVersionMatch', rvm, ['Exact', 'NotOlderThan', '']));
+    if (rvm === 'Exact' && rv === '0') errs.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  }
+  if (sie !== null) errs.push(field.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  return errs;
+}
+
+export function parseListQuery(t: ResourceType, q: URLSearchParams, watch = false): ListQuery {
   const labelSel = q.get('labelSelector');
   const fieldSel = q.get('fieldSelector');
   const labels = labelSel ? parseLabelSelector(labelSel) : undefined;
@@ -35,24 +68,24 @@ export function parseListQuery(t: ResourceType, q: URLSearchParams): ListQuery {
     labels || fields
       ? (obj: KubeObject) => (!labels || matchesLabels(labels, obj.metadata?.labels)) && (!fields || matchesFields(fields, fieldSetFor(t.group, t.resource, obj)))
       : undefined;
+  // Query decoding (400) comes before the options validation (422), as upstream.
   const limit = intParam(q, 'limit');
-  if (limit !== undefined && limit < 0) throw errors.badRequest('limit must be a non-negative integer');
+  const timeoutSeconds = intParam(q, 'timeoutSeconds');
+  const optErrs = listOptionErrors(q, watch);
+  if (optErrs.length) throw errors.invalid('meta.k8s.io', 'ListOptions', '', optErrs);
   const rv = q.get('resourceVersion') ?? undefined;
   if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) {
     throw errors.badRequest(`invalid value "${rv}" for resourceVersion: must be a non-negative integer`);
   }
   const rvm = q.get('resourceVersionMatch') ?? undefined;
-  if (rvm !== undefined && rvm !== '' && rvm !== 'Exact' && rvm !== 'NotOlderThan') {
-    throw errors.badRequest(`invalid resourceVersionMatch "${rvm}": must be one of "Exact" or "NotOlderThan"`);
-  }
   const sie = q.get('sendInitialEvents');
   return {
     filter,
-    limit,
+    limit: limit !== undefined && limit > 0 ? limit : undefined,
     continueToken: q.get('continue') || undefined,
     resourceVersion: rv || undefined,
     resourceVersionMatch: rvm || undefined,
-    timeoutSeconds: intParam(q, 'timeoutSeconds'),
+    timeoutSeconds,
     allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true',
     sendInitialEvents: sie === null ? undefined : sie === 'true',
   };

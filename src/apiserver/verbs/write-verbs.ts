@@ -1,15 +1,16 @@
 // POST, PUT and PATCH on a resource (and on /status): decode, check, run the write path, answer.
 
-import { errors, StatusError } from '../../api/errors.js';
+import { errors, field, StatusError } from '../../api/errors.js';
 import { cloneJson, isPlainObject, type JsonObject, type JsonValue, type KubeObject } from '../../api/object.js';
 import { apiVersionOf } from '../../api/registry/types.js';
 import { applyConfiguration } from '../../api/apply/index.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../../api/patch/index.js';
-import { decodeBody, mediaType, negotiate, parseJson } from '../codec.js';
+import { decodeBody, DecodeError, goJsonParse, mediaType, negotiate, parseJson, parseYamlBody } from '../codec.js';
+import { goJsonKind } from '../rest/go-json.js';
 import type { RequestContext } from '../context.js';
-import { checkFieldValidation } from '../rest/field-validation.js';
+import { checkFieldValidation, fieldValidationOf } from '../rest/field-validation.js';
 import { DELETE } from '../rest/object-store.js';
-import { checkTypeMeta, createObject, DryRunResult, prepareCreate, prepareUpdate, shouldDeleteAfterUpdate, updateObject, writeOptions } from '../rest/write.js';
+import { checkTypeMeta, createObject, DryRunResult, optionErrors, prepareCreate, prepareUpdate, shouldDeleteAfterUpdate, updateObject, writeOptions } from '../rest/write.js';
 import { respond } from '../render.js';
 import type { ApiRequest, ApiResponse } from '../types.js';
 import { namespaceFor } from './read.js';
@@ -17,50 +18,138 @@ import { namespaceFor } from './read.js';
 /** Kinds whose PUT creates a missing object (upstream's AllowCreateOnUpdate). */
 const CREATE_ON_UPDATE = new Set(['endpoints', 'events', 'leases', 'limitranges', 'endpointslices', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'priorityclasses']);
 
+/** Whether the scheme knows a kind in a version (built-in kinds, their lists); custom kinds are not checked. */
+function registeredIn(rc: RequestContext): ((apiVersion: string, kind: string) => boolean) | undefined {
+  if (!rc.type.schemaName.startsWith('io.k8s.')) return undefined;
+  const registry = rc.server.registry;
+  return (apiVersion, kind) => !!registry.byApiVersionKind(apiVersion, kind) || (kind.endsWith('List') && !!registry.byApiVersionKind(apiVersion, kind.slice(0, -4)));
+}
+
 function bodyObject(req: ApiRequest, rc: RequestContext): KubeObject {
-  const obj = decodeBody(req.body, req.headers['content-type']);
-  checkTypeMeta(obj, apiVersionOf(rc.type), rc.type.kind, () => req.body.toString('utf8').slice(0, 200));
+  const obj = decodeBody(req.body, req.headers['content-type'], rc.type.kind);
+  checkTypeMeta(obj, apiVersionOf(rc.type), rc.type.kind, () => req.body.subarray(0, 64).toString('utf8'), registeredIn(rc));
   checkFieldValidation(rc, obj as KubeObject);
   return obj as KubeObject;
+}
+
+/**
+ * A method the URL has no route for (POST to a named object, PUT to a collection): upstream's
+ * router answers before any handler, with the generic 405 Status.
+ */
+function methodNotAllowed(): StatusError {
+  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
 export async function create(req: ApiRequest, rc: RequestContext): Promise<ApiResponse> {
   const rendering = negotiate(req.headers.accept, false);
   if (rc.type.scope === 'Namespaced' && !rc.info.namespace) throw errors.notFoundPath();
-  if (rc.info.name) throw errors.methodNotSupported({ group: rc.type.group, resource: rc.type.resource }, 'create');
+  if (rc.info.name) throw methodNotAllowed();
+  const opts = writeOptions(rc);
   const obj = bodyObject(req, rc);
-  const created = await createObject(rc, obj, writeOptions(rc));
+  const created = await createObject(rc, obj, opts);
   return respond(201, created, rendering, rc.warnings);
 }
 
 export async function update(req: ApiRequest, rc: RequestContext): Promise<ApiResponse> {
+  if (!rc.info.name) throw methodNotAllowed();
   const rendering = negotiate(req.headers.accept, false);
+  const opts = writeOptions(rc);
   const obj = bodyObject(req, rc);
-  const r = await updateObject(rc, obj, writeOptions(rc), rc.info.subresource === '' && CREATE_ON_UPDATE.has(rc.type.resource));
+  const r = await updateObject(rc, obj, opts, rc.info.subresource === '' && CREATE_ON_UPDATE.has(rc.type.resource));
   return respond(r.created ? 201 : 200, r.object, rendering, rc.warnings);
 }
 
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 
-function parsePatchBody(req: ApiRequest, type: string): unknown {
-  if (type === 'application/apply-patch+yaml') return decodeBody(req.body, 'application/yaml');
-  return parseJson(req.body);
+const JSON_PATCH = 'application/json-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
+/**
+ * Decodes a patch body as upstream's patchers do, with their words: with fieldValidation
+ * Warn/Strict (the default, and kubectl's) JSON and merge patches are first read strictly into
+ * their Go types ("error decoding patch: ..."); strategic merge patches into a map.
+ */
+export function parsePatchBody(body: Buffer, type: string, validation: string): unknown {
+  if (type === APPLY_PATCH) {
+    let value: unknown;
+    try {
+      value = parseYamlBody(body);
+    } catch (e) {
+      if (e instanceof DecodeError) throw errors.badRequest(`error decoding YAML: ${e.message}`);
+      throw e;
+    }
+    if (value === null) value = {};
+    if (!isPlainObject(value)) throw errors.badRequest(`error decoding YAML: json: cannot unmarshal ${goJsonKind(value)} into Go value of type map[string]interface {}`);
+    return value;
+  }
+  const strict = validation !== 'Ignore';
+  if (type === 'application/strategic-merge-patch+json') {
+    const v = parseJson(body, '');
+    if (!isPlainObject(v)) throw errors.badRequest(`json: cannot unmarshal ${goJsonKind(v)} into Go value of type map[string]interface {}`);
+    return v;
+  }
+  if (!strict) {
+    if (type === MERGE_PATCH) {
+      try {
+        return goJsonParse(body, '');
+      } catch (e) {
+        if (e instanceof DecodeError) throw errors.badRequest('Invalid JSON Patch');
+        throw e;
+      }
+    }
+    return parseJson(body, '');
+  }
+  const v = parseJson(body, 'error decoding patch: ');
+  const bad = (what: string, into: string) => errors.badRequest(`error decoding patch: json: cannot unmarshal ${what} into Go ${into}`);
+  if (type === MERGE_PATCH) {
+    if (v !== null && !isPlainObject(v)) throw bad(goJsonKind(v), 'value of type map[string]interface {}');
+    return v;
+  }
+  if (v === null) return v;
+  if (!Array.isArray(v)) throw bad(goJsonKind(v), 'value of type []handlers.jsonPatchOp');
+  for (const op of v) {
+    if (op === null) continue;
+    if (!isPlainObject(op)) throw bad(goJsonKind(op), 'value of type handlers.jsonPatchOp');
+    for (const f of ['op', 'path', 'from'] as const) {
+      const x = op[f];
+      if (x !== undefined && x !== null && typeof x !== 'string') throw bad(goJsonKind(x), `struct field jsonPatchOp.${f} of type string`);
+    }
+  }
+  return v;
+}
+
+/** schema.GroupVersionKind's String() of an unstructured object: `apps/v1, Kind=Deployment`, `/v1, Kind=Pod`. */
+function gvkString(obj: Record<string, unknown>): string {
+  const av = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  const parts = av.split('/');
+  if (parts.length > 2) return '/, Kind=';
+  const [group, version] = parts.length === 2 ? parts : ['', parts[0]];
+  return `${group}/${version}, Kind=${kind}`;
 }
 
 export async function patch(req: ApiRequest, rc: RequestContext): Promise<ApiResponse> {
-  const rendering = negotiate(req.headers.accept, false);
+  // Upstream checks the patch type before anything else, even the Accept header.
   const type = mediaType(req.headers['content-type']);
   if (!PATCH_TYPES.includes(type)) throw errors.unsupportedMediaType(type, PATCH_TYPES);
-  const body = parsePatchBody(req, type);
+  const rendering = negotiate(req.headers.accept, false);
+  const optErrs = optionErrors(rc);
+  if (type === APPLY_PATCH && !rc.query.get('fieldManager')) optErrs.unshift(field.required('fieldManager', 'is required for apply patch'));
+  if (type !== APPLY_PATCH && rc.query.has('force')) optErrs.unshift(field.forbidden('force', 'may not be specified for non-apply patch'));
+  if (optErrs.length) throw errors.invalid('meta.k8s.io', 'PatchOptions', '', optErrs);
   const opts = writeOptions(rc);
+  const validation = fieldValidationOf(rc.query);
+  // Decoded once, and only once the object is known to exist: a bad patch to a missing object is a 404.
+  let decoded: { v: unknown } | undefined;
+  const patchBody = () => (decoded ??= { v: parsePatchBody(req.body, type, validation) }).v;
   const objects = rc.server.objects(rc.type);
   const t = rc.type;
 
-  if (type === 'application/apply-patch+yaml') {
-    if (!rc.query.get('fieldManager')) throw new StatusError(422, 'Invalid', 'fieldManager: Required value: is required for apply patch', { causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
-    if (!isPlainObject(body)) throw errors.badRequest('error decoding YAML: apply patch must be an object');
+  if (type === APPLY_PATCH) {
+    const body = patchBody();
     const config = body as KubeObject;
-    checkTypeMeta(config, apiVersionOf(t), t.kind, () => req.body.toString('utf8').slice(0, 200));
+    if (config.apiVersion !== apiVersionOf(t) || config.kind !== t.kind) throw errors.badRequest(`invalid object type: ${gvkString(config)}`);
     checkFieldValidation(rc, config);
     if (config.metadata?.name !== undefined && config.metadata.name !== rc.info.name) {
       throw errors.badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${rc.info.name})`);
@@ -100,11 +189,11 @@ export async function patch(req: ApiRequest, rc: RequestContext): Promise<ApiRes
   const r = await objects
     .guaranteedUpdate(namespaceFor(rc), rc.info.name, async (current) => {
       const currentJson = cloneJson(current) as unknown as JsonObject;
+      const body = patchBody();
       let patched: JsonValue;
       if (type === 'application/json-patch+json') patched = applyJsonPatch(currentJson, body);
       else if (type === 'application/merge-patch+json') patched = applyMergePatch(currentJson, body as JsonValue);
       else {
-        if (!isPlainObject(body)) throw errors.badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
         patched = applyStrategicMergePatch(currentJson, body as JsonObject, t.schemaName);
       }
       if (!isPlainObject(patched)) throw errors.badRequest('the patch produced an object that is not a JSON object');
@@ -112,7 +201,7 @@ export async function patch(req: ApiRequest, rc: RequestContext): Promise<ApiRes
       // A patch that sets resourceVersion asks for optimistic concurrency on it.
       const rv = next.metadata?.resourceVersion;
       if (rv && rv !== current.metadata?.resourceVersion) throw errors.staleResourceVersion(objects.gr, rc.info.name);
-      checkTypeMeta(next, apiVersionOf(t), t.kind, () => JSON.stringify(next).slice(0, 200));
+      checkTypeMeta(next, apiVersionOf(t), t.kind, () => JSON.stringify(next).slice(0, 64), registeredIn(rc));
       checkFieldValidation(rc, next, true);
       const prepared = await prepareUpdate(rc, next, current, opts);
       if (opts.dryRun) throw new DryRunResult(prepared);

@@ -41,7 +41,7 @@ export function translateEvent(ev: WatchEvent, view: EventView, filter: ((o: Kub
 export async function watchObjects(rc: RequestContext, accept: string | undefined, random: () => number = Math.random): Promise<ApiResponse> {
   const rendering = negotiate(accept, true);
   if (rendering.kind === 'yaml') throw errors.notAcceptable(['application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io']);
-  const q = parseListQuery(rc.type, rc.query);
+  const q = parseListQuery(rc.type, rc.query, true);
   const objects = rc.server.objects(rc.type);
   const name = rc.info.name;
   const baseFilter = q.filter;

@@ -40,7 +40,8 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** ListMeta: a 410 for an expired continue token carries a token that resumes inconsistently. */
+  metadata: { continue?: string };
   status: 'Success' | 'Failure';
   message?: string;
   reason?: StatusReason;
@@ -54,13 +55,14 @@ export class StatusError extends Error {
     readonly reason: StatusReason,
     message: string,
     readonly details?: StatusDetails,
+    readonly listMeta: Status['metadata'] = {},
   ) {
     super(message);
     this.name = 'StatusError';
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: { ...this.listMeta }, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
     if (this.details) s.details = this.details;
     if (s.reason === '') delete s.reason;
     return s;
@@ -116,6 +118,10 @@ export const errors = {
   unauthorized(message = 'Unauthorized'): StatusError {
     return new StatusError(401, 'Unauthorized', message);
   },
+  /** A method the URL has no route for: upstream's router answers this before any handler. */
+  methodNotAllowed(): StatusError {
+    return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+  },
   methodNotSupported(gr: GroupResource, verb: string): StatusError {
     return new StatusError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualifiedResource(gr)}"`, { kind: gr.resource, ...(gr.group ? { group: gr.group } : {}) });
   },
@@ -128,8 +134,8 @@ export const errors = {
   requestEntityTooLarge(message = 'Request entity too large: limit is 3145728'): StatusError {
     return new StatusError(413, 'RequestEntityTooLarge', message);
   },
-  expired(message: string): StatusError {
-    return new StatusError(410, 'Expired', message);
+  expired(message: string, listMeta: Status['metadata'] = {}): StatusError {
+    return new StatusError(410, 'Expired', message, undefined, listMeta);
   },
   gone(message: string): StatusError {
     return new StatusError(410, 'Gone', message);

@@ -54,6 +54,8 @@ export const VERSION: VersionInfo = {
   platform: `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };
 
+const ROUTED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
 /** Paths anyone may read, as upstream's system:public-info-viewer grants. */
 const PUBLIC_PATHS = /^\/(livez|readyz|healthz|version)(\/.*)?$/;
 
@@ -218,7 +220,10 @@ export class ApiHandler {
       if (info.verb !== 'create') throw errors.methodNotSupported(gr, info.verb);
       return createReview(req, rc);
     }
-    if (!type.verbs.includes(info.verb as never)) throw errors.methodNotSupported(gr, info.verb);
+    // Routes exist only for the kind's verbs and for the standard methods (and only GET under
+    // the deprecated /watch/ prefix); anything else is the router's generic 405.
+    const method = req.method.toUpperCase();
+    if (!ROUTED_METHODS.has(method) || (info.verb === 'watch' && method !== 'GET') || !type.verbs.includes(info.verb as never)) throw errors.methodNotAllowed();
     switch (info.verb) {
       case 'get':
         return getObject(rc, accept);

@@ -115,6 +115,9 @@ const CASES: Case[] = [
   ['cluster-scoped resource under a namespace', 'GET', `${NS}/nodes`, undefined, {}, 404, 'NotFound', MISSING],
   ['POST to a named object', 'POST', `${NS}/configmaps/keep`, CM(), json, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'],
   ['PUT on a collection', 'PUT', `${NS}/configmaps`, CM(), json, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'],
+  ['DELETE under the deprecated /watch/ prefix', 'DELETE', '/api/v1/watch/namespaces/default/configmaps', undefined, {}, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'],
+  ['an unrouted method', 'OPTIONS', '/api/v1/namespaces/default/configmaps', undefined, {}, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'],
+  ['deletecollection of a kind without it', 'DELETE', '/api/v1/namespaces', undefined, {}, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'],
   ['unknown subresource', 'GET', `${NS}/configmaps/keep/nope`, undefined, {}, 404, 'NotFound', MISSING],
   // names and namespaces
   ['upper-case name', 'POST', `${NS}/configmaps`, CM({}, { name: 'UPPER' }), json, 422, 'Invalid', `ConfigMap "UPPER" is invalid: metadata.name: Invalid value: "UPPER": ${NAME_RE} (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`],

@@ -39,7 +39,7 @@ describe('conformance: field validation and key validation', () => {
     await c.namespace(NS);
   });
 
-  test('[53] unknown and duplicate fields of a typed object fail under Strict', { todo: 'needs apiserver fix: checkFieldValidation must report duplicateFields(raw JSON body) (src/api/schema/duplicate-fields.ts)' }, async () => {
+  test('[53] unknown and duplicate fields of a typed object fail under Strict', async () => {
     const st = await c.fail('POST', `/apis/apps/v1/namespaces/${NS}/deployments?fieldManager=field_validation_mgr&fieldValidation=Strict`, DUPLICATE_AND_UNKNOWN, 400);
     assert.ok(st.message.includes('strict decoding error: unknown field "spec.unknownField", duplicate field "spec.replicas"'), st.message);
     await c.fail('GET', `/apis/apps/v1/namespaces/${NS}/deployments/my-dep`, undefined, 404);

@@ -56,7 +56,7 @@ describe('conformance: namespaces', () => {
     assert.equal(read.status.conditions?.find((x) => x.type === 'StatusUpdate')?.message, 'Updated by an e2e test');
   });
 
-  test('[65] a /status merge patch keeps the annotation it carries', { todo: 'needs apiserver fix: /status writes must keep request metadata (prepareUpdate in rest/write.ts)' }, async () => {
+  test('[65] a /status merge patch keeps the annotation it carries', async () => {
     await c.namespace('e2e-ns-status-annotated');
     const patch = { metadata: { annotations: { 'e2e-patched-ns-status': 'e2e-ns-status-annotated' } }, status: { conditions: [{ type: 'StatusPatch', status: 'True', reason: 'E2E', message: 'Patched by an e2e test' }] } };
     const patched = await c.patch<Namespace>('/api/v1/namespaces/e2e-ns-status-annotated/status', patch, MERGE);

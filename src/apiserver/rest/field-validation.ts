@@ -20,14 +20,14 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
  * Type errors always fail (upstream cannot decode them); unknown fields fail, warn or pass
  * depending on the directive.
  */
-export function checkFieldValidation(rc: RequestContext, obj: KubeObject, fromPatch = false): void {
+export function checkFieldValidation(rc: RequestContext, obj: KubeObject, fromPatch = false, duplicates: string[] = []): void {
   const mode = fieldValidationOf(rc.query);
   const result = checkObjectFields(obj, rc.type.schemaName, loadSchemas());
   const handledAs = { kind: rc.type.kind, version: rc.type.version };
   if (result.typeErrors.length) {
     throw fromPatch ? patchDecodeError(JSON.stringify(obj), result.typeErrors[0]) : decodeTypeError(handledAs, result.typeErrors[0]);
   }
-  if (mode === 'Ignore' || result.unknownFields.length === 0) return;
-  if (mode === 'Strict') throw strictDecodingError(result.unknownFields, fromPatch ? undefined : handledAs);
-  rc.warnings.push(...warningsFor(result.unknownFields));
+  if (mode === 'Ignore' || (result.unknownFields.length === 0 && duplicates.length === 0)) return;
+  if (mode === 'Strict') throw strictDecodingError(result.unknownFields, fromPatch ? undefined : handledAs, duplicates);
+  rc.warnings.push(...warningsFor(result.unknownFields, duplicates));
 }

@@ -163,10 +163,12 @@ export class ObjectStore {
     const prefix = this.prefix(p.namespace);
     let start: string | undefined;
     let revision = p.revision;
+    let token: ContinueToken | undefined;
     if (p.continueToken) {
-      const t = decodeContinue(p.continueToken);
-      start = prefix + t.start;
-      revision = t.rv;
+      token = decodeContinue(p.continueToken);
+      start = prefix + token.start;
+      // rv -1 marks the token handed out with a 410: continue at the newest revision.
+      revision = token.rv === -1 ? undefined : token.rv;
     }
     const limit = p.limit && p.limit > 0 ? p.limit : 0;
     const items: T[] = [];
@@ -176,7 +178,7 @@ export class ObjectStore {
     // With a filter, keep reading pages until the limit is filled, as upstream's storage does.
     for (;;) {
       const want = limit ? Math.max(limit - items.length, 1) : 0;
-      const page = await this.listRaw(prefix, { limit: limit ? (p.filter ? Math.max(want, 100) : want) : undefined, startAfter: start, revision: rev });
+      const page = await this.listRaw(prefix, { limit: limit ? (p.filter ? Math.max(want, 100) : want) : undefined, startAfter: start, revision: rev }, token);
       rev = page.revision;
       remaining = page.remaining;
       let taken = 0;
@@ -199,12 +201,14 @@ export class ObjectStore {
     return out;
   }
 
-  private async listRaw(prefix: string, opts: { limit?: number; startAfter?: string; revision?: number }) {
+  private async listRaw(prefix: string, opts: { limit?: number; startAfter?: string; revision?: number }, token?: ContinueToken) {
     try {
       return await this.store.list(prefix, opts);
     } catch (e) {
-      if (e instanceof CompactedError) throw errors.expired(CONTINUE_EXPIRED_MESSAGE);
-      throw e;
+      if (!(e instanceof CompactedError)) throw e;
+      if (!token) throw errors.expired(`too old resource version: ${opts.revision} (${e.compacted})`);
+      // As upstream: the client may go on from where it was, accepting an inconsistent list.
+      throw errors.expired(CONTINUE_EXPIRED_MESSAGE, { continue: encodeContinue({ rv: -1, start: token.start }) });
     }
   }
 

@@ -271,10 +271,7 @@ export async function prepareUpdate(rc: RequestContext, obj: KubeObject, old: Ku
   }
   const sub = rc.info.subresource;
   if (sub === 'status') {
-    // /status writes status only: everything else comes from the stored object.
-    const merged: KubeObject = { ...cloneJson(old), status: obj.status };
-    if (obj.status === undefined) delete merged.status;
-    return finishUpdate(rc, merged, old, opts, computeManaged);
+    return finishUpdate(rc, statusUpdate(t, obj, old), old, opts, computeManaged);
   }
   if (t.hasStatusSubresource && sub === '') {
     if (old.status === undefined) delete obj.status;
@@ -298,6 +295,27 @@ async function finishUpdate(rc: RequestContext, obj: KubeObject, old: KubeObject
   validateOrThrow(t, obj.metadata?.name ?? '', errs);
   if (computeManaged) setManaged(obj, managed(rc, old, obj, opts));
   return obj;
+}
+
+/**
+ * A /status write keeps the request's status and metadata (labels, annotations, finalizers)
+ * but every other top-level field (spec...) of the stored object, as upstream's status
+ * strategies do; Deployments also keep their stored labels, pods their owners.
+ */
+function statusUpdate(t: ResourceType, obj: KubeObject, old: KubeObject): KubeObject {
+  const merged: KubeObject = { metadata: obj.metadata };
+  for (const [k, v] of Object.entries(old)) if (k !== 'metadata' && k !== 'status') merged[k] = cloneJson(v);
+  if (obj.status !== undefined) merged.status = obj.status;
+  const meta = merged.metadata!;
+  if (t.group === 'apps' && t.kind === 'Deployment') {
+    if (old.metadata?.labels) meta.labels = cloneJson(old.metadata.labels);
+    else delete meta.labels;
+  }
+  if (t.group === '' && t.kind === 'Pod') {
+    if (old.metadata?.ownerReferences) meta.ownerReferences = cloneJson(old.metadata.ownerReferences);
+    else delete meta.ownerReferences;
+  }
+  return merged;
 }
 
 /** An object whose deletion was pending and whose last finalizer is gone is deleted. */

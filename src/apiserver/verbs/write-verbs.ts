@@ -1,14 +1,15 @@
 // POST, PUT and PATCH on a resource (and on /status): decode, check, run the write path, answer.
 
-import { errors, field, StatusError } from '../../api/errors.js';
+import { errors, field } from '../../api/errors.js';
 import { cloneJson, isPlainObject, type JsonObject, type JsonValue, type KubeObject } from '../../api/object.js';
 import { apiVersionOf } from '../../api/registry/types.js';
 import { applyConfiguration } from '../../api/apply/index.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../../api/patch/index.js';
-import { decodeBody, DecodeError, goJsonParse, mediaType, negotiate, parseJson, parseYamlBody } from '../codec.js';
+import { decodeBody, DecodeError, goJsonParse, JSON_TYPE, mediaType, negotiate, parseJson, parseYamlBody } from '../codec.js';
 import { goJsonKind } from '../rest/go-json.js';
 import type { RequestContext } from '../context.js';
 import { checkFieldValidation, fieldValidationOf } from '../rest/field-validation.js';
+import { duplicateFields } from '../../api/schema/duplicate-fields.js';
 import { DELETE } from '../rest/object-store.js';
 import { checkTypeMeta, createObject, DryRunResult, optionErrors, prepareCreate, prepareUpdate, shouldDeleteAfterUpdate, updateObject, writeOptions } from '../rest/write.js';
 import { respond } from '../render.js';
@@ -16,7 +17,7 @@ import type { ApiRequest, ApiResponse } from '../types.js';
 import { namespaceFor } from './read.js';
 
 /** Kinds whose PUT creates a missing object (upstream's AllowCreateOnUpdate). */
-const CREATE_ON_UPDATE = new Set(['endpoints', 'events', 'leases', 'limitranges', 'endpointslices', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'priorityclasses']);
+const CREATE_ON_UPDATE = new Set(['endpoints', 'events', 'leases', 'limitranges', 'endpointslices', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
 
 /** Whether the scheme knows a kind in a version (built-in kinds, their lists); custom kinds are not checked. */
 function registeredIn(rc: RequestContext): ((apiVersion: string, kind: string) => boolean) | undefined {
@@ -28,22 +29,16 @@ function registeredIn(rc: RequestContext): ((apiVersion: string, kind: string) =
 function bodyObject(req: ApiRequest, rc: RequestContext): KubeObject {
   const obj = decodeBody(req.body, req.headers['content-type'], rc.type.kind);
   checkTypeMeta(obj, apiVersionOf(rc.type), rc.type.kind, () => req.body.subarray(0, 64).toString('utf8'), registeredIn(rc));
-  checkFieldValidation(rc, obj as KubeObject);
+  // Go's decoder sees duplicate keys that JSON.parse silently merges: find them in the raw text.
+  const json = mediaType(req.headers['content-type']) === JSON_TYPE || !req.headers['content-type'];
+  checkFieldValidation(rc, obj as KubeObject, false, json ? duplicateFields(req.body.toString('utf8')) : []);
   return obj as KubeObject;
-}
-
-/**
- * A method the URL has no route for (POST to a named object, PUT to a collection): upstream's
- * router answers before any handler, with the generic 405 Status.
- */
-function methodNotAllowed(): StatusError {
-  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
 export async function create(req: ApiRequest, rc: RequestContext): Promise<ApiResponse> {
   const rendering = negotiate(req.headers.accept, false);
   if (rc.type.scope === 'Namespaced' && !rc.info.namespace) throw errors.notFoundPath();
-  if (rc.info.name) throw methodNotAllowed();
+  if (rc.info.name) throw errors.methodNotAllowed();
   const opts = writeOptions(rc);
   const obj = bodyObject(req, rc);
   const created = await createObject(rc, obj, opts);
@@ -51,7 +46,7 @@ export async function create(req: ApiRequest, rc: RequestContext): Promise<ApiRe
 }
 
 export async function update(req: ApiRequest, rc: RequestContext): Promise<ApiResponse> {
-  if (!rc.info.name) throw methodNotAllowed();
+  if (!rc.info.name) throw errors.methodNotAllowed();
   const rendering = negotiate(req.headers.accept, false);
   const opts = writeOptions(rc);
   const obj = bodyObject(req, rc);

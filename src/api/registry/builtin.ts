@@ -1,7 +1,8 @@
 // The built-in resources k8ts serves, with upstream's names, scope, short names, categories, verbs
 // and subresources (as `kubectl api-resources -o wide` shows them on a v1.32 cluster).
 
-import type { ResourceType, Scope, SubresourceType, Verb } from './types.js';
+import { coreToEventsV1, eventsV1ToCore } from '../conversion/events.js';
+import type { ResourceType, Scope, StoredAs, SubresourceType, Verb } from './types.js';
 
 const ALL: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const CREATE_ONLY: Verb[] = ['create'];
@@ -19,6 +20,7 @@ interface Spec {
   /** OpenAPI package path segment, e.g. core.v1, apps.v1, authorization.v1. */
   pkg: string;
   status?: boolean;
+  storedAs?: StoredAs;
   generation?: ResourceType['generation'];
 }
 
@@ -79,7 +81,7 @@ const specs: Spec[] = [
   // discovery.k8s.io/v1
   { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', generation: 'all-but-metadata', resource: 'endpointslices', scope: 'Namespaced', pkg: 'discovery.v1' },
   // events.k8s.io/v1
-  { group: 'events.k8s.io', version: 'v1', kind: 'Event', resource: 'events', scope: 'Namespaced', shortNames: ['ev'], pkg: 'events.v1' },
+  { group: 'events.k8s.io', version: 'v1', kind: 'Event', resource: 'events', scope: 'Namespaced', shortNames: ['ev'], pkg: 'events.v1', storedAs: { group: '', resource: 'events', toStored: eventsV1ToCore, fromStored: coreToEventsV1 } },
   // networking.k8s.io/v1
   { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', generation: 'spec', resource: 'ingressclasses', scope: 'Cluster', pkg: 'networking.v1' },
   { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', generation: 'spec', resource: 'ingresses', scope: 'Namespaced', shortNames: ['ing'], subresources: [status('Ingress')], pkg: 'networking.v1', status: true },
@@ -115,5 +117,6 @@ export function builtinResourceTypes(): ResourceType[] {
     hasStatusSubresource: s.status ?? false,
     generation: s.generation ?? 'none',
     strategy: {},
+    ...(s.storedAs ? { storedAs: s.storedAs } : {}),
   }));
 }

@@ -40,6 +40,17 @@ export interface Strategy {
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
 }
 
+/**
+ * Set when a kind is a view of another resource's storage (events.k8s.io/v1 Event on core
+ * Events): objects are converted to the stored kind on write and back on read.
+ */
+export interface StoredAs {
+  group: string;
+  resource: string;
+  toStored(obj: KubeObject): KubeObject;
+  fromStored(obj: KubeObject): KubeObject;
+}
+
 export interface ResourceType {
   group: string;
   version: string;
@@ -60,6 +71,7 @@ export interface ResourceType {
   /** Whether a change to the object bumps metadata.generation only on spec changes (most kinds) or on any non-metadata change. */
   generation?: 'spec' | 'all-but-metadata' | 'none';
   strategy: Strategy;
+  storedAs?: StoredAs;
 }
 
 export function apiVersionOf(t: Pick<ResourceType, 'group' | 'version'>): string {

@@ -69,6 +69,11 @@ export function decodeContinue(s: string): ContinueToken {
   }
 }
 
+function withVersion(obj: KubeObject, from: KubeObject): KubeObject {
+  obj.metadata = { ...obj.metadata, resourceVersion: from.metadata?.resourceVersion };
+  return obj;
+}
+
 export const CONTINUE_EXPIRED_MESSAGE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
@@ -110,15 +115,25 @@ export class ObjectStore {
     readonly type: ResourceType,
   ) {}
 
+  /** Stored bytes to an object of this type (converted when the type is a view of another). */
+  private decode(kv: KeyValue): KubeObject {
+    const obj = decodeObject(kv);
+    return this.type.storedAs ? withVersion(this.type.storedAs.fromStored(obj), obj) : obj;
+  }
+
+  private encode(obj: KubeObject): Uint8Array {
+    return encodeObject(this.type.storedAs ? this.type.storedAs.toStored(obj) : obj);
+  }
+
   eventView(ev: WatchEvent): EventView {
     let view = this.eventCache.get(ev.revision);
     if (view) return view;
     if (ev.type === 'delete') {
-      const object = decodeObject(ev.prevKv ?? ev.kv);
+      const object = this.decode(ev.prevKv ?? ev.kv);
       object.metadata!.resourceVersion = String(ev.revision);
       view = { object, lines: new Map() };
     } else {
-      view = { object: decodeObject(ev.kv), previous: ev.prevKv ? decodeObject(ev.prevKv) : undefined, lines: new Map() };
+      view = { object: this.decode(ev.kv), previous: ev.prevKv ? this.decode(ev.prevKv) : undefined, lines: new Map() };
     }
     this.eventCache.set(ev.revision, view);
     if (this.eventCache.size > EVENT_CACHE_SIZE) this.eventCache.delete(this.eventCache.keys().next().value!);
@@ -131,7 +146,8 @@ export class ObjectStore {
 
   /** Upstream-like keys: /registry/pods/default/nginx, /registry/deployments.apps/default/web. */
   prefix(namespace?: string): string {
-    const base = `/registry/${this.type.group ? `${this.type.resource}.${this.type.group}` : this.type.resource}/`;
+    const { group, resource } = this.type.storedAs ?? this.type;
+    const base = `/registry/${group ? `${resource}.${group}` : resource}/`;
     return this.type.scope === 'Namespaced' && namespace ? `${base}${namespace}/` : base;
   }
 
@@ -142,21 +158,21 @@ export class ObjectStore {
   async get(namespace: string | undefined, name: string): Promise<KubeObject> {
     const kv = await this.store.get(this.key(namespace, name));
     if (!kv) throw errors.notFound(this.gr, name);
-    return decodeObject(kv);
+    return this.decode(kv);
   }
 
   async tryGet(namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
     const kv = await this.store.get(this.key(namespace, name));
-    return kv ? decodeObject(kv) : undefined;
+    return kv ? this.decode(kv) : undefined;
   }
 
   async list(p: ListParams): Promise<ListPage> {
-    return this.page(p, decodeObject, (obj) => !p.filter || p.filter(obj));
+    return this.page(p, (kv) => this.decode(kv), (obj) => !p.filter || p.filter(obj));
   }
 
   /** An unfiltered list page as JSON byte pieces per item, without decoding the stored objects. */
   async listEncoded(p: Omit<ListParams, 'filter'>): Promise<Omit<ListPage, 'items'> & { items: Buffer[][] }> {
-    return this.page(p, encodedWithVersion, () => true);
+    return this.page(p, this.type.storedAs ? (kv) => [Buffer.from(JSON.stringify(this.decode(kv)))] : encodedWithVersion, () => true);
   }
 
   private async page<T>(p: ListParams, convert: (kv: KeyValue) => T, keep: (item: T) => boolean): Promise<Omit<ListPage, 'items'> & { items: T[] }> {
@@ -216,7 +232,7 @@ export class ObjectStore {
   async create(obj: KubeObject): Promise<KubeObject> {
     const name = obj.metadata!.name!;
     try {
-      const rev = await this.store.create(this.key(obj.metadata!.namespace, name), encodeObject(obj));
+      const rev = await this.store.create(this.key(obj.metadata!.namespace, name), this.encode(obj));
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
     } catch (e) {
       if (e instanceof KeyExistsError) throw errors.alreadyExists(this.gr, name);
@@ -243,14 +259,14 @@ export class ObjectStore {
         if (!onMissing) throw errors.notFound(this.gr, name);
         const obj = await onMissing();
         try {
-          const rev = await this.store.create(key, encodeObject(obj));
+          const rev = await this.store.create(key, this.encode(obj));
           return { object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }, created: true, deleted: false, changed: true };
         } catch (e) {
           if (e instanceof KeyExistsError && attempt < 10) continue;
           throw e;
         }
       }
-      const current = decodeObject(kv);
+      const current = this.decode(kv);
       const next = await tryUpdate(current);
       if (next === DELETE) {
         try {
@@ -262,7 +278,7 @@ export class ObjectStore {
         }
       }
       if (next === current) return { object: current, created: false, deleted: false, changed: false };
-      const bytes = encodeObject(next);
+      const bytes = this.encode(next);
       if (Buffer.compare(Buffer.from(bytes), Buffer.from(kv.value)) === 0) return { object: current, created: false, deleted: false, changed: false };
       try {
         const rev = await this.store.update(key, bytes, kv.modRevision);
@@ -279,7 +295,7 @@ export class ObjectStore {
   async delete(namespace: string | undefined, name: string, expectedRevision?: number): Promise<KubeObject> {
     try {
       const { prev, revision } = await this.store.delete(this.key(namespace, name), expectedRevision);
-      const obj = decodeObject(prev);
+      const obj = this.decode(prev);
       obj.metadata!.resourceVersion = String(revision);
       return obj;
     } catch (e) {

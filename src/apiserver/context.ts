@@ -70,6 +70,8 @@ export interface ServerContext {
   admission: AdmissionPlugin[];
   authorizer: Authorizer;
   tokens?: TokenAuthority;
+  /** How often watches that allow bookmarks get one (default one minute; tests shorten it). */
+  bookmarkIntervalMs?: number;
   /** host:port clients use to reach the API server (for discovery's serverAddressByClientCIDRs). */
   serverAddress: string;
   objects(type: ResourceType): ObjectStore;

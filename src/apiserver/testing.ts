@@ -21,7 +21,7 @@ export interface TestServer {
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>, user?: UserInfo): Promise<ApiResponse & { json(): unknown }>;
 }
 
-export async function testServer(store: Store): Promise<TestServer> {
+export async function testServer(store: Store, opts: { bookmarkIntervalMs?: number } = {}): Promise<TestServer> {
   const registry = new Registry(withStrategies(builtinResourceTypes()));
   const ctx = makeServerContext({
     store,
@@ -30,6 +30,7 @@ export async function testServer(store: Store): Promise<TestServer> {
     admission: [namespaceLifecycle, serviceAccountAdmission, serviceAllocation(new ServiceAllocator(DEFAULT_SERVICE_NETWORK))],
     authorizer: new RbacAuthorizer(),
     serverAddress: '127.0.0.1:6443',
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
   });
   const handler = new ApiHandler(ctx);
   await bootstrap(inProcessTransport(handler), { kubernetesServiceIp: '10.43.0.1', advertiseAddress: '127.0.0.1', port: 6443 });

@@ -117,3 +117,20 @@ describe('watch over the request path', () => {
     assert.equal(b.rows[0].cells[0], 't2');
   });
 });
+
+describe('watch bookmarks', () => {
+  test('a watch that allows bookmarks gets BOOKMARK events carrying the newest revision; others do not', async () => {
+    const { MemoryStore } = await import('../../storage/memory/memory-store.js');
+    const s = await testServer(new MemoryStore(), { bookmarkIntervalMs: 20 });
+    const stop = new AbortController();
+    const withBm = collectWatch(await s.request('GET', '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0&allowWatchBookmarks=true'), stop.signal);
+    const without = collectWatch(await s.request('GET', '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0'), stop.signal);
+    const created = (await s.request('POST', '/api/v1/namespaces/default/configmaps', cm('bm', '1'))).json() as { metadata: { resourceVersion: string } };
+    await until(() => withBm.events.some((e) => e.type === 'BOOKMARK' && e.object.metadata!.resourceVersion === created.metadata.resourceVersion));
+    stop.abort();
+    const bm = withBm.events.find((e) => e.type === 'BOOKMARK')!;
+    assert.equal(bm.object.kind, 'ConfigMap');
+    assert.equal(bm.object.apiVersion, 'v1');
+    assert.ok(without.events.every((e) => e.type !== 'BOOKMARK'));
+  });
+});

@@ -17,7 +17,8 @@ import { parseListQuery } from '../verbs/params.js';
 
 export type WatchEventKind = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-const BOOKMARK_INTERVAL_MS = 60_000;
+/** Upstream's watch cache sends a bookmark about once a minute to watchers that asked for them. */
+export const BOOKMARK_INTERVAL_MS = 60_000;
 
 /**
  * Turns a storage event into the API event a filtered watcher sees: an object that starts
@@ -93,7 +94,7 @@ export async function watchObjects(rc: RequestContext, accept: string | undefine
           const timer = setTimeout(finish, timeoutMs);
           const bookmarks = setInterval(() => {
             if (q.allowWatchBookmarks) write(encode('BOOKMARK', { kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(lastRevision) } }));
-          }, BOOKMARK_INTERVAL_MS);
+          }, server.bookmarkIntervalMs ?? BOOKMARK_INTERVAL_MS);
           signal.addEventListener('abort', finish);
           try {
             watcher = server.store.watch(objects.prefix(namespace), {

@@ -30,12 +30,43 @@ export function userFromCertificate(socket: TLSSocket): UserInfo | undefined {
   return { username: Array.isArray(cn) ? cn[0] : cn, groups: [...groups, 'system:authenticated'] };
 }
 
-async function authenticate(req: IncomingMessage, ctx: ServerContext): Promise<UserInfo | undefined> {
-  const fromCert = userFromCertificate(req.socket as TLSSocket);
-  if (fromCert) return fromCert;
-  const auth = req.headers.authorization;
-  if (auth && /^bearer\s+/i.test(auth) && ctx.tokens) return ctx.tokens.authenticate(auth.replace(/^bearer\s+/i, '').trim(), ctx);
-  return undefined;
+/** Upstream's bearer token parsing: `Bearer <token>`, split on single spaces; an empty token is no credential. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const auth = (header ?? '').trim();
+  if (!auth) return undefined;
+  const parts = auth.split(' ');
+  if (parts.length < 2 || parts[0].toLowerCase() !== 'bearer') return undefined;
+  return parts[1] || undefined;
+}
+
+/** A client certificate was sent, whether or not it verified. */
+function presentedCertificate(socket: TLSSocket): boolean {
+  const cert = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  return !!cert && Object.keys(cert).length > 0;
+}
+
+export interface Authentication {
+  user?: UserInfo;
+  /** Credentials were presented and none held: 401 on every path, as upstream only lets requests without credentials be anonymous. */
+  failed: boolean;
+}
+
+/**
+ * x509 then bearer token, as upstream's union of authenticators: the first that accepts wins; a
+ * presented but bad credential fails the request unless another one is good.
+ */
+export async function authenticate(req: Pick<IncomingMessage, 'socket' | 'headers'>, ctx: ServerContext): Promise<Authentication> {
+  const socket = req.socket as TLSSocket;
+  const fromCert = userFromCertificate(socket);
+  if (fromCert) return { user: fromCert, failed: false };
+  let failed = !socket.authorized && presentedCertificate(socket);
+  const token = bearerToken(req.headers.authorization);
+  if (token !== undefined) {
+    const user = ctx.tokens ? await ctx.tokens.authenticate(token, ctx) : undefined;
+    if (user) return { user, failed: false };
+    failed = true;
+  }
+  return { failed };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -116,9 +147,11 @@ export function listen(handler: ApiHandler, ctx: ServerContext, opts: ListenOpti
       try {
         const url = requestUrl(req.url);
         const body = await readBody(req);
-        const user = await authenticate(req, ctx);
+        const { user, failed } = await authenticate(req, ctx);
         if (!url) {
           answer = handler.errorResponse(errors.badRequest(`invalid request URI ${JSON.stringify(req.url ?? '')}`));
+        } else if (failed) {
+          answer = handler.errorResponse(errors.unauthorized());
         } else if (body === 'too-large') {
           // Authentication runs before the body is read upstream: strangers learn nothing about limits.
           answer = handler.errorResponse(user ? errors.requestEntityTooLarge() : errors.unauthorized());

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Registry } from '../api/registry/registry.js';
 import { builtinResourceTypes } from '../api/registry/builtin.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { DEFAULT_SERVICE_NETWORK, nthAddress, ServiceAllocator, serviceAllocation } from '../apiserver/admission/service-allocation.js';
 import { ServiceAccountTokens } from '../apiserver/authn/service-account-tokens.js';
@@ -51,7 +52,7 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
     store,
     registry,
     now: () => new Date(),
-    admission: [namespaceLifecycle, serviceAccountAdmission, serviceAllocation(new ServiceAllocator(network))],
+    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, serviceAllocation(new ServiceAllocator(network))],
     authorizer: new RbacAuthorizer(),
     tokens: new ServiceAccountTokens(pki.serviceAccountKey),
     serverAddress: `${advertise}:${opts.httpsListenPort}`,

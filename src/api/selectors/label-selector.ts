@@ -5,7 +5,7 @@
 import { errors } from '../errors.js';
 import { isPlainObject } from '../object.js';
 import { goQuote } from './go-quote.js';
-import { isQualifiedName, isValidLabelValue } from './label-validation.js';
+import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 
 /** selection.Operator values, spelled as upstream spells them (they appear in error messages). */
 export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';

@@ -5,7 +5,7 @@ import { field } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import { invalidRendered, notSupportedRendered, goStringMap, goIntOrString, goLabelSelector, goQuote } from './go-errors.js';
-import { isValidPercent, nameIsDNSSubdomain } from './names.js';
+import { isValidPercent, nameIsDNSLabel, nameIsDNSSubdomain } from './names.js';
 import { validateObjectMeta, validateObjectMetaUpdate, validateNonnegative, fieldImmutableErrorMsg } from './object-meta.js';
 import { validateLabelSelector, selectorIsEmpty, selectorMatches } from './label-selector.js';
 import { validatePodTemplateSpec } from './pod-spec.js';
@@ -125,7 +125,8 @@ export function validateReplicaSetUpdate(obj: KubeObject, old: KubeObject): Fiel
 }
 
 export function validateStatefulSet(obj: KubeObject): FieldError[] {
-  const errs = validateObjectMeta(obj.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
+  // A DNS label since v1.27: the name becomes each pod's hostname prefix.
+  const errs = validateObjectMeta(obj.metadata, { namespaced: true, nameFn: nameIsDNSLabel });
   const spec = objOf(obj.spec);
   const pmp = asStr(spec.podManagementPolicy);
   if (!pmp) errs.push(field.required('spec.podManagementPolicy', ''));

@@ -4,7 +4,7 @@ import { field } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import { invalidRendered, goStringMap, goLabelSelector } from './go-errors.js';
-import { nameIsDNSSubdomain } from './names.js';
+import { isDNS1123Label, nameIsDNSSubdomain } from './names.js';
 import { validateObjectMeta, validateObjectMetaUpdate, validateNonnegative, fieldImmutableErrorMsg } from './object-meta.js';
 import { validateLabelSelector, selectorIsEmpty, selectorMatches } from './label-selector.js';
 import { validatePodTemplateSpec } from './pod-spec.js';
@@ -59,6 +59,13 @@ export function validateJob(obj: KubeObject): FieldError[] {
   }
   if (!isSet(spec.selector)) errs.push(field.required('spec.selector', ''));
   errs.push(...validateJobSpecCommon(spec, 'spec'));
+  // An Indexed job's pods are named and hostnamed <job>-<index>: the last one must be a DNS label.
+  const completions = asNum(spec.completions);
+  if (spec.completionMode === 'Indexed' && completions !== undefined && completions > 0) {
+    const name = obj.metadata?.name ?? '';
+    const lastHostname = `${name}-${completions - 1}`;
+    if (isDNS1123Label(lastHostname).length) errs.push(field.invalid('metadata.name', name, `will not able to create pod with invalid DNS label: ${lastHostname}`));
+  }
   return errs;
 }
 

@@ -5,7 +5,7 @@ import { field } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import { invalidRendered } from './go-errors.js';
-import { isValidPortNum, isIP, nameIsDNSSubdomain, validateNamespaceName, validatePathSegmentName } from './names.js';
+import { isValidPortNum, isIP, nameIsDNSSubdomain, validateNamespaceName } from './names.js';
 import { validateObjectMeta, validateObjectMetaUpdate, validateKubeFinalizerName, validateLabelName, validateNonnegative, fieldImmutableErrorMsg } from './object-meta.js';
 import { validateLabelSelector } from './label-selector.js';
 import { validatePodTemplateSpec, dns1123Label, qualifiedName } from './pod-spec.js';
@@ -191,7 +191,7 @@ function validateAccessModes(modes: unknown[], path: string): FieldError[] {
 }
 
 export function validatePersistentVolume(obj: KubeObject): FieldError[] {
-  const errs = validateObjectMeta(obj.metadata, { namespaced: false, nameFn: validatePathSegmentName });
+  const errs = validateObjectMeta(obj.metadata, { namespaced: false, nameFn: nameIsDNSSubdomain });
   const spec = objOf(obj.spec);
   errs.push(...validateAccessModes(asArr(spec.accessModes), 'spec.accessModes'));
   const cap = objOf(spec.capacity);

@@ -216,6 +216,7 @@ export const validateServiceAccountName: NameFn = nameIsDNSSubdomain;
 export const nameFnByResource: Record<string, NameFn> = {
   namespaces: validateNamespaceName,
   services: nameIsDNS1035Label,
+  'statefulsets.apps': nameIsDNSLabel,
   'roles.rbac.authorization.k8s.io': validateRBACName,
   'clusterroles.rbac.authorization.k8s.io': validateRBACName,
   'rolebindings.rbac.authorization.k8s.io': validateRBACName,
@@ -224,4 +225,25 @@ export const nameFnByResource: Record<string, NameFn> = {
 
 export function nameFnFor(resource: string): NameFn {
   return nameFnByResource[resource] ?? nameIsDNSSubdomain;
+}
+
+/** Kinds whose names end up in pod names and hostnames: upstream warns on create when they are not DNS labels. */
+const hostnameWarningSubject: Record<string, string> = {
+  pods: "the Pod's hostname",
+  replicationcontrollers: 'Pod names and hostnames',
+  'deployments.apps': 'Pod names and hostnames',
+  'replicasets.apps': 'Pod names and hostnames',
+  'jobs.batch': 'Pod names and hostnames',
+  'cronjobs.batch': 'Pod names and hostnames',
+};
+
+/**
+ * WarningsOnCreate's name warning (299 Warning header text) for a resource, plural and
+ * group-qualified as in nameFnByResource. Go prints the messages with %v: `[a b]`.
+ */
+export function nameWarnings(resource: string, name: string): string[] {
+  const subject = hostnameWarningSubject[resource];
+  if (!subject || !name) return [];
+  const msgs = isDNS1123Label(name);
+  return msgs.length ? [`metadata.name: this is used in ${subject}, which can result in surprising behavior; a DNS label is recommended: [${msgs.join(' ')}]`] : [];
 }

@@ -125,3 +125,18 @@ export function canonicalQuantity(v: unknown): string | undefined {
   const r = parseQuantity(v);
   return r.ok ? formatQuantity(r.quantity) : undefined;
 }
+
+/** Quantity.Add: exact; the result keeps the first operand's format, as upstream's does. */
+export function addQuantity(a: Quantity, b: Quantity): Quantity {
+  const s = Math.min(a.scale, b.scale);
+  const num = a.num * 10n ** BigInt(a.scale - s) + b.num * 10n ** BigInt(b.scale - s);
+  return normalize({ num, scale: s, format: a.format });
+}
+
+/** Value(): the integer value rounded up, away from zero. */
+export function integerValue(q: Quantity): bigint {
+  if (q.scale >= 0) return q.num * 10n ** BigInt(q.scale);
+  const div = 10n ** BigInt(-q.scale);
+  const r = q.num / div;
+  return q.num % div === 0n ? r : q.num > 0n ? r + 1n : r - 1n;
+}

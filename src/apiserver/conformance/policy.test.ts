@@ -77,7 +77,7 @@ describe('conformance: quota, limits, priority classes', () => {
     assert.deepEqual(names(await c.list(`/api/v1/limitranges?${sel}`)), ['e2e-limitrange-2']);
   });
 
-  test('[308] pods in a namespace with a LimitRange get its defaults and are bounded by it', { todo: 'needs apiserver fix: no LimitRanger admission plugin (default requests/limits, min/max)' }, async () => {
+  test('[308] pods in a namespace with a LimitRange get its defaults and are bounded by it', async () => {
     const ns = `${NS}-limits`;
     await c.namespace(ns);
     await c.create(`/api/v1/namespaces/${ns}/limitranges`, limitRange('limits'));
@@ -107,7 +107,7 @@ describe('conformance: quota, limits, priority classes', () => {
     for (const n of ['e2e-p1', 'e2e-p2', 'e2e-p3']) await c.del(`${base}/${n}`);
   });
 
-  test('[315] the built-in system priority classes exist, as kube-apiserver bootstraps them', { todo: 'needs apiserver fix: bootstrap must create system-node-critical (2000001000) and system-cluster-critical (2000000000)' }, async () => {
+  test('[315] the built-in system priority classes exist, as kube-apiserver bootstraps them', async () => {
     const list = await c.list('/apis/scheduling.k8s.io/v1/priorityclasses');
     const value = (n: string) => (list.items.find((p) => p.metadata.name === n) as (Obj & { value: number }) | undefined)?.value;
     assert.equal(value('system-node-critical'), 2000001000);

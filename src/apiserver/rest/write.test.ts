@@ -91,6 +91,12 @@ describe('write semantics', async () => {
     assert.equal((await s.request('GET', '/api/v1/namespaces/default/pods/bound')).status, 404);
   });
 
+  test('a workload name that is no DNS label is accepted with upstream\'s warning', async () => {
+    const r = await s.request('POST', D, deploy('web.v1'));
+    assert.equal(r.status, 201);
+    assert.match(String(r.headers.warning), /^299 - "metadata\.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: \[a lowercase RFC 1123 label must consist of/);
+  });
+
   test('a uid precondition that does not match is 409', async () => {
     await s.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pre' } });
     const r = await s.request('DELETE', '/api/v1/namespaces/default/configmaps/pre', { preconditions: { uid: 'nope' } });

@@ -7,6 +7,7 @@ import { apiVersionOf, type ResourceType } from '../../api/registry/types.js';
 import { updateManagedFields } from '../../api/apply/index.js';
 import type { AdmissionAttributes, Operation, RequestContext } from '../context.js';
 import { goRoundTrip } from './go-roundtrip.js';
+import { nameWarnings } from '../../api/validation/names.js';
 import { formatTime, generateName, generationChanged, newUid, tracksGeneration } from './meta.js';
 import { DELETE } from './object-store.js';
 
@@ -226,6 +227,7 @@ export async function prepareCreate(rc: RequestContext, body: KubeObject, opts: 
   await runAdmission(rc, attrs(rc, 'CREATE', obj, undefined, opts.dryRun));
   goRoundTrip(obj, obj.apiVersion, t.kind);
   validateOrThrow(t, meta.name ?? '', t.strategy.validate?.(obj) ?? []);
+  rc.warnings.push(...nameWarnings(t.group ? `${t.resource}.${t.group}` : t.resource, meta.name ?? ''));
   if (managedFieldsGiven) meta.managedFields = managedFieldsGiven;
   else setManaged(obj, managed(rc, undefined, obj, opts));
   return obj;

@@ -59,7 +59,7 @@ export class Cluster {
   async start(port?: number): Promise<void> {
     this.port = port ?? (this.port || (await freePort()));
     this.logs = '';
-    const proc = spawn(process.execPath, [BIN, 'server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--bind-address', '127.0.0.1', ...this.extraArgs], {
+    const proc = spawn(BIN, ['server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--bind-address', '127.0.0.1', ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, K8TS_LOG_LEVEL: 'warn' },
     });

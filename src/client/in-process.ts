@@ -3,32 +3,35 @@
 
 import type { ApiHandler } from '../apiserver/handler.js';
 import type { UserInfo } from '../apiserver/types.js';
-import { StatusError, type Status } from '../api/errors.js';
+import { lineSplitter, statusErrorFrom, type Transport } from './transport.js';
 
-export interface Transport {
-  request<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T>;
-}
+export type { Transport } from './transport.js';
 
 export const SYSTEM_USER: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
 export function inProcessTransport(handler: ApiHandler, user: UserInfo = SYSTEM_USER, userAgent = 'k8ts/in-process'): Transport {
+  const call = (method: string, path: string, body: unknown, contentType: string, signal: AbortSignal) =>
+    handler.handle({
+      method,
+      url: new URL(path, 'https://in-process'),
+      headers: { 'content-type': contentType, accept: 'application/json', 'user-agent': userAgent },
+      body: body === undefined ? Buffer.alloc(0) : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+      user,
+      signal,
+    });
   return {
     async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-      const res = await handler.handle({
-        method,
-        url: new URL(path, 'https://in-process'),
-        headers: { 'content-type': contentType, accept: 'application/json', 'user-agent': userAgent },
-        body: body === undefined ? Buffer.alloc(0) : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
-        user,
-        signal: new AbortController().signal,
-      });
+      const res = await call(method, path, body, contentType, new AbortController().signal);
       const text = res.body === undefined ? '' : res.body.toString();
       const parsed = text ? (JSON.parse(text) as T) : (undefined as T);
-      if (res.status >= 400) {
-        const s = parsed as unknown as Status;
-        throw new StatusError(res.status, s?.reason ?? '', s?.message ?? `request failed with ${res.status}`, s?.details);
-      }
+      if (res.status >= 400) throw statusErrorFrom(res.status, parsed);
       return parsed;
+    },
+    async watch(path, onEvent, signal) {
+      const res = await call('GET', path, undefined, 'application/json', signal);
+      if (res.status >= 400) throw statusErrorFrom(res.status, JSON.parse(String(res.body ?? '{}')));
+      if (!res.streamBody) throw new Error(`${path} did not answer with a watch stream`);
+      await res.streamBody.stream(lineSplitter(onEvent), signal);
     },
   };
 }

@@ -1,11 +1,14 @@
 // The k8ts command line: dispatches to one command per role.
 
 import { Command } from 'commander';
+import { controllerManagerCommand, schedulerCommand } from './commands/components.js';
 import { serverCommand } from './commands/server.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('k8ts').description('Kubernetes in TypeScript: one package, one command to a cluster').version('0.1.0');
   program.addCommand(serverCommand());
+  program.addCommand(controllerManagerCommand());
+  program.addCommand(schedulerCommand());
   program.showHelpAfterError();
   try {
     await program.parseAsync(argv, { from: 'user' });

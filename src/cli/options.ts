@@ -33,7 +33,19 @@ export const SERVER_OPTIONS: OptionSpec[] = [
   { name: 'write-kubeconfig', type: 'string', description: 'where to write the admin kubeconfig (default: DATA_DIR/kubeconfig.yaml)' },
   { name: 'datastore-endpoint', type: 'string', description: 'datastore URL: sqlite://PATH (default: embedded SQLite in the data dir), or etcd' },
   { name: 'service-cidr', type: 'string', description: 'IPv4 range for Service cluster IPs', default: () => '10.43.0.0/16' },
+  { name: 'cluster-cidr', type: 'string', description: 'IPv4 range pod CIDRs are given out from, a /24 per node', default: () => '10.42.0.0/16' },
   { name: 'disable-agent', type: 'boolean', description: 'do not run the node agent in the server process', default: () => false },
+  { name: 'simulated-nodes', type: 'number', description: 'register N simulated nodes that play the kubelet for their pods (no containers)', default: () => 0 },
+  { name: 'lease-duration-seconds', type: 'number', description: 'leader election lease of the controller manager and scheduler', default: () => 15 },
+  { name: 'log-level', type: 'string', description: 'debug, info, warn or error', default: () => 'info' },
+];
+
+/** Options of the components that run on their own against an API server. */
+export const COMPONENT_OPTIONS: OptionSpec[] = [
+  { name: 'config', type: 'string', description: 'YAML file with option values (keys named as the flags)' },
+  { name: 'kubeconfig', type: 'string', description: 'kubeconfig with the API server and credentials to use' },
+  { name: 'lease-duration-seconds', type: 'number', description: 'leader election lease duration', default: () => 15 },
+  { name: 'cluster-cidr', type: 'string', description: 'IPv4 range pod CIDRs are given out from', default: () => '10.42.0.0/16' },
   { name: 'log-level', type: 'string', description: 'debug, info, warn or error', default: () => 'info' },
 ];
 

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { controllerTestEnv } from '../controllers/framework/testing.js';
+import { heldByOther, LeaderElector } from './leader-election.js';
+import { realClock } from './workqueue.js';
+
+test('a valid lease held by another blocks; an expired one does not', () => {
+  const now = Date.parse('2026-11-26T06:00:10Z');
+  assert.equal(heldByOther({ holderIdentity: 'a', renewTime: '2026-11-26T06:00:00.000000Z', leaseDurationSeconds: 15 }, 'b', now), true);
+  assert.equal(heldByOther({ holderIdentity: 'a', renewTime: '2026-11-26T06:00:00.000000Z', leaseDurationSeconds: 5 }, 'b', now), false);
+  assert.equal(heldByOther({ holderIdentity: 'b', renewTime: '2026-11-26T06:00:00.000000Z', leaseDurationSeconds: 15 }, 'b', now), false);
+  assert.equal(heldByOther(undefined, 'b', now), false);
+});
+
+test('only one of two candidates leads; the other takes over once the leader stops', async () => {
+  const env = await controllerTestEnv();
+  const timing = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };
+  const mk = (identity: string) => new LeaderElector(env.clients, { namespace: 'kube-system', name: 'test-lock', identity, ...timing }, realClock);
+  const events: string[] = [];
+  const stopA = new AbortController();
+  const stopB = new AbortController();
+  const a = mk('a').run(stopA.signal, async (s) => {
+    events.push('a leads');
+    await new Promise<void>((r) => s.addEventListener('abort', () => r(), { once: true }));
+    events.push('a stops');
+  });
+  await env.eventually(() => events.includes('a leads'));
+  const b = mk('b').run(stopB.signal, async (s) => {
+    events.push('b leads');
+    await new Promise<void>((r) => s.addEventListener('abort', () => r(), { once: true }));
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(events, ['a leads'], 'b stays idle while a renews');
+  const t0 = Date.now();
+  stopA.abort(); // a stops renewing (as if killed)
+  await a;
+  await env.eventually(() => events.includes('b leads'), 5000);
+  assert.ok(Date.now() - t0 <= 2500, 'b takes over within about the lease duration');
+  const lease = await env.clients.resource('leases').get('kube-system', 'test-lock');
+  assert.equal((lease.spec as { holderIdentity: string }).holderIdentity, 'b');
+  assert.equal((lease.spec as { leaseTransitions: number }).leaseTransitions, 1);
+  stopB.abort();
+  await b;
+  await env.stop();
+});

@@ -1,6 +1,7 @@
 // Clients for the built-in resources, and informers shared between the components of one
 // process (one list+watch per resource, however many controllers read it).
 
+import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/object.js';
 import { Informer, type InformerOptions } from './informer.js';
 import { ResourceClient, type ResourceRef } from './rest.js';
@@ -77,6 +78,8 @@ export class InformerFactory {
 
   /** Starts every informer asked for so far, and later ones as they are asked for. */
   start(signal: AbortSignal): void {
+    // Every watch of every informer listens on this one signal.
+    setMaxListeners(0, signal);
     this.started = signal;
     for (const inf of this.informers.values()) void inf.run(signal);
   }

@@ -2,6 +2,10 @@
 // that wires controller folders into roles.
 
 import type { Controller, ControllerContext } from '../controllers/framework/controller.js';
+import { garbageCollectorController } from '../controllers/garbagecollector/index.js';
+import { namespaceController } from '../controllers/namespace/index.js';
+import { rootCACertPublisher } from '../controllers/rootcacertpublisher/index.js';
+import { serviceAccountController } from '../controllers/serviceaccount/index.js';
 
 export interface ControllerOptions {
   clusterCidr: string;
@@ -9,9 +13,9 @@ export interface ControllerOptions {
 }
 
 export function builtinControllers(ctx: ControllerContext, opts: ControllerOptions): Controller[] {
-  void ctx;
-  void opts;
-  return [];
+  const controllers = [garbageCollectorController(ctx), namespaceController(ctx), serviceAccountController(ctx)];
+  if (opts.caCert) controllers.push(rootCACertPublisher(ctx, { caCert: opts.caCert }));
+  return controllers;
 }
 
 export function schedulerComponents(ctx: ControllerContext): Controller[] {

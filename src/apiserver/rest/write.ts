@@ -323,7 +323,9 @@ function statusUpdate(t: ResourceType, obj: KubeObject, old: KubeObject): KubeOb
 /** An object whose deletion was pending and whose last finalizer is gone is deleted. */
 export function shouldDeleteAfterUpdate(obj: KubeObject): boolean {
   const m = obj.metadata;
-  return !!m?.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
+  // A namespace also waits for its spec.finalizers (the namespace controller's "kubernetes").
+  const specFinalizers = obj.kind === 'Namespace' ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
+  return !!m?.deletionTimestamp && (m.finalizers ?? []).length === 0 && specFinalizers.length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
 }
 
 export interface UpdateResult {

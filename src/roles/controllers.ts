@@ -2,10 +2,12 @@
 // that wires controller folders into roles.
 
 import type { Controller, ControllerContext } from '../controllers/framework/controller.js';
+import { daemonSetController } from '../controllers/daemonset/index.js';
 import { garbageCollectorController } from '../controllers/garbagecollector/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
 import { rootCACertPublisher } from '../controllers/rootcacertpublisher/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
+import { statefulSetController } from '../controllers/statefulset/index.js';
 
 export interface ControllerOptions {
   clusterCidr: string;
@@ -13,7 +15,13 @@ export interface ControllerOptions {
 }
 
 export function builtinControllers(ctx: ControllerContext, opts: ControllerOptions): Controller[] {
-  const controllers = [garbageCollectorController(ctx), namespaceController(ctx), serviceAccountController(ctx)];
+  const controllers = [
+    garbageCollectorController(ctx),
+    namespaceController(ctx),
+    serviceAccountController(ctx),
+    statefulSetController(ctx),
+    daemonSetController(ctx),
+  ];
   if (opts.caCert) controllers.push(rootCACertPublisher(ctx, { caCert: opts.caCert }));
   return controllers;
 }

@@ -46,6 +46,10 @@ export class LeaderElector {
     this.leases = clients.resource<Lease>('leases');
   }
 
+  get retryPeriodMs(): number {
+    return this.opts.retryPeriodMs;
+  }
+
   /** One attempt to acquire or renew; true when we hold the lease afterwards. */
   async tryAcquireOrRenew(): Promise<boolean> {
     const now = this.clock.now();

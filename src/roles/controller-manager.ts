@@ -52,7 +52,11 @@ export async function runLeaderElected(transport: Transport, opts: ManagerOption
       const running = controllers.map((c) => c.run(leading).catch((e: unknown) => opts.log('error', 'controller stopped', { controller: c.name, error: String(e) })));
       ctx.informers.start(leading);
       await Promise.all(running);
+      // Lead until leadership ends, even if every controller returned early: returning would
+      // campaign again at once, and with the in-process transport that loop never yields.
+      if (!leading.aborted) await new Promise((r) => leading.addEventListener('abort', r, { once: true }));
       if (!signal.aborted) opts.log('warn', 'lost leadership', { component: opts.component });
     });
+    if (!signal.aborted) await new Promise<void>((r) => clock.setTimeout(() => r(), elector.retryPeriodMs));
   }
 }

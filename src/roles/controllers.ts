@@ -3,9 +3,11 @@
 
 import type { Controller, ControllerContext } from '../controllers/framework/controller.js';
 import { daemonSetController } from '../controllers/daemonset/index.js';
+import { deploymentController } from '../controllers/deployment/index.js';
 import { garbageCollectorController } from '../controllers/garbagecollector/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
 import { rootCACertPublisher } from '../controllers/rootcacertpublisher/index.js';
+import { replicaSetController } from '../controllers/replicaset/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
 import { statefulSetController } from '../controllers/statefulset/index.js';
 
@@ -19,6 +21,8 @@ export function builtinControllers(ctx: ControllerContext, opts: ControllerOptio
     garbageCollectorController(ctx),
     namespaceController(ctx),
     serviceAccountController(ctx),
+    replicaSetController(ctx),
+    deploymentController(ctx),
     statefulSetController(ctx),
     daemonSetController(ctx),
   ];

@@ -36,6 +36,7 @@ export const SERVER_OPTIONS: OptionSpec[] = [
   { name: 'cluster-cidr', type: 'string', description: 'IPv4 range pod CIDRs are given out from, a /24 per node', default: () => '10.42.0.0/16' },
   { name: 'disable-agent', type: 'boolean', description: 'do not run the node agent in the server process', default: () => false },
   { name: 'simulated-nodes', type: 'number', description: 'register N simulated nodes that play the kubelet for their pods (no containers)', default: () => 0 },
+  { name: 'simulated-failing-images', type: 'string', description: 'comma-separated images whose pulls fail on simulated nodes (ErrImagePull)', default: () => '' },
   { name: 'lease-duration-seconds', type: 'number', description: 'leader election lease of the controller manager and scheduler', default: () => 15 },
   { name: 'log-level', type: 'string', description: 'debug, info, warn or error', default: () => 'info' },
 ];

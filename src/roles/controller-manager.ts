@@ -1,6 +1,7 @@
 // The controller manager: every built-in controller, sharing one set of informers, run only
 // while this process holds the kube-system/kube-controller-manager Lease.
 
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { ClientSet, InformerFactory } from '../client/clientset.js';
@@ -45,6 +46,7 @@ export async function runLeaderElected(transport: Transport, opts: ManagerOption
   const elector = new LeaderElector(electionClients, { namespace: 'kube-system', name: opts.component, identity, ...(opts.leaseTiming ?? DEFAULT_LEASE_TIMING) }, clock);
   while (!signal.aborted) {
     await elector.run(signal, async (leading) => {
+      setMaxListeners(0, leading); // every controller, worker and watch listens on it
       opts.log('info', 'became leader', { component: opts.component, identity });
       onLeading?.();
       const ctx = controllerContext(transport, opts.component, clock, opts.log);

@@ -2,14 +2,22 @@
 // that wires controller folders into roles.
 
 import type { Controller, ControllerContext } from '../controllers/framework/controller.js';
+import { cronJobController } from '../controllers/cronjob/index.js';
 import { daemonSetController } from '../controllers/daemonset/index.js';
 import { deploymentController } from '../controllers/deployment/index.js';
+import { endpointsController } from '../controllers/endpoints/index.js';
+import { endpointSliceController } from '../controllers/endpointslice/index.js';
 import { garbageCollectorController } from '../controllers/garbagecollector/index.js';
+import { jobController, ttlAfterFinishedController } from '../controllers/job/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
+import { nodeIpamController } from '../controllers/nodeipam/index.js';
+import { nodeLifecycleController } from '../controllers/nodelifecycle/index.js';
+import { podGCController } from '../controllers/podgc/index.js';
 import { rootCACertPublisher } from '../controllers/rootcacertpublisher/index.js';
 import { replicaSetController } from '../controllers/replicaset/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
 import { statefulSetController } from '../controllers/statefulset/index.js';
+import { scheduler } from '../scheduler/index.js';
 
 export interface ControllerOptions {
   clusterCidr: string;
@@ -25,12 +33,19 @@ export function builtinControllers(ctx: ControllerContext, opts: ControllerOptio
     deploymentController(ctx),
     statefulSetController(ctx),
     daemonSetController(ctx),
+    jobController(ctx),
+    ttlAfterFinishedController(ctx),
+    cronJobController(ctx),
+    endpointsController(ctx),
+    endpointSliceController(ctx),
+    nodeLifecycleController(ctx),
+    podGCController(ctx),
+    nodeIpamController(ctx, { clusterCidr: opts.clusterCidr }),
   ];
   if (opts.caCert) controllers.push(rootCACertPublisher(ctx, { caCert: opts.caCert }));
   return controllers;
 }
 
 export function schedulerComponents(ctx: ControllerContext): Controller[] {
-  void ctx;
-  return [];
+  return [scheduler(ctx)];
 }

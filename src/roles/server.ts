@@ -1,6 +1,7 @@
 // `k8ts server`: wires storage, the API server and (in later issues) controllers, scheduler and
 // the local agent, and runs them until the signal aborts.
 
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../api/registry/registry.js';
@@ -19,6 +20,10 @@ import { withStrategies } from '../apiserver/strategies.js';
 import { ensurePki } from '../apiserver/tls/pki.js';
 import { inProcessTransport } from '../client/in-process.js';
 import { openStore } from '../storage/open.js';
+import { realClock } from '../client/workqueue.js';
+import { simulatedNodes } from '../simulator/index.js';
+import { controllerContext, leaseTiming, runLeaderElected } from './controller-manager.js';
+import { builtinControllers, schedulerComponents } from './controllers.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import type { Logger } from './log.js';
 
@@ -30,7 +35,31 @@ export interface ServerOptions {
   datastoreEndpoint?: string;
   disableAgent: boolean;
   serviceCidr: string;
+  clusterCidr: string;
+  /** Simulated nodes to register (0: none). */
+  simulatedNodes: number;
+  simulatedFailingImages: string[];
+  leaseDurationSeconds: number;
   log: Logger;
+}
+
+const CONTROL_PLANE_USER = (name: string) => ({ username: `system:${name}`, groups: ['system:masters', 'system:authenticated'] });
+
+function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string, signal: AbortSignal): Promise<unknown> {
+  setMaxListeners(0, signal);
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, f?: Record<string, unknown>) => opts.log(level, msg, f);
+  const timing = leaseTiming(opts.leaseDurationSeconds);
+  const transport = (name: string) => inProcessTransport(handler, CONTROL_PLANE_USER(name), `${name}/v1.32.4 (k8ts)`);
+  const running: Promise<unknown>[] = [
+    runLeaderElected(transport('kube-controller-manager'), { component: 'kube-controller-manager', log, leaseTiming: timing }, (ctx) => builtinControllers(ctx, { clusterCidr: opts.clusterCidr, caCert }), signal),
+    runLeaderElected(transport('kube-scheduler'), { component: 'kube-scheduler', log, leaseTiming: timing }, schedulerComponents, signal),
+  ];
+  if (opts.simulatedNodes > 0) {
+    const ctx = controllerContext(transport('kubelet'), 'kubelet', realClock, log);
+    running.push(simulatedNodes(ctx, { count: opts.simulatedNodes, failingImages: opts.simulatedFailingImages }).run(signal));
+    ctx.informers.start(signal);
+  }
+  return Promise.allSettled(running);
 }
 
 /** How often history older than the retention window is compacted (upstream compacts every 5 minutes). */
@@ -66,6 +95,9 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
   ready = true;
   log('info', 'k8ts server is ready', { url, kubeconfig: opts.writeKubeconfig, datastore: opts.datastoreEndpoint ?? 'sqlite' });
   if (!opts.disableAgent) log('info', 'the node agent is not part of this build yet; running the control plane only');
+  // The control plane's own components, in-process but through the same request path as any
+  // client, each leader-elected so a second server on the same store stays idle.
+  const components = runComponents(handler, opts, pki.caCert, signal);
   onReady?.({ url, kubeconfig: opts.writeKubeconfig });
 
   // Keep enough history for watches to resume across short disconnects, then compact.
@@ -82,6 +114,7 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
   compaction.unref();
 
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await components;
   clearInterval(compaction);
   ready = false;
   server.closeAllConnections();

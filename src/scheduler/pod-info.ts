@@ -1,0 +1,91 @@
+// What the scheduler precomputes about a pod once (requests, ports, affinity terms), so that
+// filtering it against a thousand nodes does no parsing.
+
+import { labelSelectorFromMeta, matchesLabels, type LabelSelector } from '../api/selectors/index.js';
+import { podRequests, type Amounts } from './resources.js';
+import type { NodeSelectorTerm, Pod, PodAffinityTerm, Toleration } from './types.js';
+
+export interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
+}
+
+export interface AntiAffinityTerm {
+  namespaces: Set<string>;
+  /** Terms with a namespaceSelector match any namespace here (labels of namespaces are not tracked). */
+  anyNamespace: boolean;
+  selector: LabelSelector;
+  topologyKey: string;
+}
+
+export interface PodInfo {
+  key: string;
+  pod: Pod;
+  uid: string;
+  namespace: string;
+  labels: Record<string, string>;
+  priority: number;
+  requests: Amounts;
+  nonZeroCpu: number;
+  nonZeroMemory: number;
+  hostPorts: HostPort[];
+  tolerations: Toleration[];
+  nodeSelector?: Record<string, string>;
+  requiredTerms?: NodeSelectorTerm[];
+  preferredTerms: { weight: number; preference: NodeSelectorTerm }[];
+  antiAffinity: AntiAffinityTerm[];
+  ownerUid?: string;
+}
+
+function antiTerm(pod: Pod, t: PodAffinityTerm): AntiAffinityTerm {
+  let selector: LabelSelector;
+  try {
+    selector = labelSelectorFromMeta(t.labelSelector ?? null);
+  } catch {
+    selector = { requirements: [], nothing: true };
+  }
+  const namespaces = new Set(t.namespaces ?? []);
+  if (namespaces.size === 0 && !t.namespaceSelector) namespaces.add(pod.metadata?.namespace ?? '');
+  return { namespaces, anyNamespace: t.namespaceSelector !== undefined && t.namespaceSelector !== null, selector, topologyKey: t.topologyKey };
+}
+
+export function podInfo(pod: Pod): PodInfo {
+  const m = pod.metadata ?? {};
+  const spec = pod.spec ?? {};
+  const requests = podRequests(pod);
+  const nz = podRequests(pod, true);
+  const hostPorts: HostPort[] = [];
+  for (const c of spec.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (p.hostPort && p.hostPort > 0) hostPorts.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+    }
+  }
+  const na = spec.affinity?.nodeAffinity;
+  const req = na?.requiredDuringSchedulingIgnoredDuringExecution;
+  const owner = m.ownerReferences?.find((r) => r.controller);
+  return {
+    key: `${m.namespace}/${m.name}`,
+    pod,
+    uid: m.uid ?? '',
+    namespace: m.namespace ?? '',
+    labels: m.labels ?? {},
+    priority: spec.priority ?? 0,
+    requests,
+    nonZeroCpu: nz.get('cpu') ?? 0,
+    nonZeroMemory: nz.get('memory') ?? 0,
+    hostPorts,
+    tolerations: spec.tolerations ?? [],
+    nodeSelector: spec.nodeSelector && Object.keys(spec.nodeSelector).length ? spec.nodeSelector : undefined,
+    requiredTerms: req ? (req.nodeSelectorTerms ?? []) : undefined,
+    preferredTerms: na?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
+    antiAffinity: (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => antiTerm(pod, t)),
+    ownerUid: owner?.uid,
+  };
+}
+
+/** Whether an anti-affinity term (of some pod) selects the given pod. */
+export function termMatches(term: AntiAffinityTerm, pod: PodInfo): boolean {
+  if (!term.anyNamespace && !term.namespaces.has(pod.namespace)) return false;
+  return matchesLabels(term.selector, pod.labels);
+}

@@ -1,0 +1,86 @@
+// The slices of Pod and Node the scheduler reads, typed loosely: objects come from the API as JSON.
+
+import type { KubeObject } from '../api/object.js';
+
+export type ResourceList = Record<string, string | number>;
+
+export interface ContainerPort {
+  containerPort?: number;
+  hostPort?: number;
+  hostIP?: string;
+  protocol?: string;
+}
+
+export interface Container {
+  name?: string;
+  image?: string;
+  ports?: ContainerPort[];
+  resources?: { requests?: ResourceList; limits?: ResourceList };
+  restartPolicy?: string;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+export interface PodAffinityTerm {
+  labelSelector?: unknown;
+  namespaces?: string[];
+  namespaceSelector?: unknown;
+  topologyKey: string;
+}
+
+export interface Affinity {
+  nodeAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] };
+    preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
+  };
+  podAntiAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  };
+}
+
+export interface PodSpec {
+  nodeName?: string;
+  schedulerName?: string;
+  nodeSelector?: Record<string, string>;
+  affinity?: Affinity;
+  tolerations?: Toleration[];
+  containers?: Container[];
+  initContainers?: Container[];
+  overhead?: ResourceList;
+  priority?: number;
+  preemptionPolicy?: string;
+  schedulingGates?: { name: string }[];
+}
+
+export interface Pod extends KubeObject {
+  spec?: PodSpec;
+  status?: { phase?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; nominatedNodeName?: string };
+}
+
+export interface Node extends KubeObject {
+  spec?: { unschedulable?: boolean; taints?: Taint[]; podCIDR?: string };
+  status?: { allocatable?: ResourceList; capacity?: ResourceList };
+}

@@ -37,6 +37,8 @@ export interface ServerOptions {
   serviceCidr: string;
   clusterCidr: string;
   /** Simulated nodes to register (0: none). */
+  disableControllerManager: boolean;
+  disableScheduler: boolean;
   simulatedNodes: number;
   simulatedFailingImages: string[];
   leaseDurationSeconds: number;
@@ -50,10 +52,13 @@ function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string,
   const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, f?: Record<string, unknown>) => opts.log(level, msg, f);
   const timing = leaseTiming(opts.leaseDurationSeconds);
   const transport = (name: string) => inProcessTransport(handler, CONTROL_PLANE_USER(name), `${name}/v1.32.4 (k8ts)`);
-  const running: Promise<unknown>[] = [
-    runLeaderElected(transport('kube-controller-manager'), { component: 'kube-controller-manager', log, leaseTiming: timing }, (ctx) => builtinControllers(ctx, { clusterCidr: opts.clusterCidr, caCert }), signal),
-    runLeaderElected(transport('kube-scheduler'), { component: 'kube-scheduler', log, leaseTiming: timing }, schedulerComponents, signal),
-  ];
+  const running: Promise<unknown>[] = [];
+  if (!opts.disableControllerManager) {
+    running.push(runLeaderElected(transport('kube-controller-manager'), { component: 'kube-controller-manager', log, leaseTiming: timing }, (ctx) => builtinControllers(ctx, { clusterCidr: opts.clusterCidr, caCert }), signal));
+  }
+  if (!opts.disableScheduler) {
+    running.push(runLeaderElected(transport('kube-scheduler'), { component: 'kube-scheduler', log, leaseTiming: timing }, schedulerComponents, signal));
+  }
   if (opts.simulatedNodes > 0) {
     const ctx = controllerContext(transport('kubelet'), 'kubelet', realClock, log);
     running.push(simulatedNodes(ctx, { count: opts.simulatedNodes, failingImages: opts.simulatedFailingImages }).run(signal));

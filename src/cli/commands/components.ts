@@ -19,10 +19,15 @@ function componentCommand(name: 'controller-manager' | 'scheduler', description:
     if (!o.kubeconfig) throw new Error('--kubeconfig is required');
     const component = name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager';
     const log = makeLogger(component, level);
-    const transport = httpsTransport(readKubeconfig(String(o.kubeconfig)), `${component}/v1.32.4 (k8ts)`);
+    const creds = readKubeconfig(String(o.kubeconfig));
+    const transport = httpsTransport(creds, `${component}/v1.32.4 (k8ts)`);
     const abort = new AbortController();
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
-    const build = name === 'scheduler' ? schedulerComponents : (ctx: Parameters<typeof builtinControllers>[0]) => builtinControllers(ctx, { clusterCidr: String(o['cluster-cidr']) });
+    // Timers of the work queues and the election are unref'd; while campaigning nothing else
+    // would keep the process alive.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    abort.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
+    const build = name === 'scheduler' ? schedulerComponents : (ctx: Parameters<typeof builtinControllers>[0]) => builtinControllers(ctx, { clusterCidr: String(o['cluster-cidr']), caCert: creds.ca });
     log('info', 'starting; waiting to become leader', { component });
     await runLeaderElected(transport, { component, log, leaseTiming: leaseTiming(Number(o['lease-duration-seconds'])) }, build, abort.signal, () => process.stdout.write(`${component} is leading\n`));
   });

@@ -27,6 +27,8 @@ export function serverCommand(): Command {
         disableAgent: Boolean(o['disable-agent']),
         serviceCidr: String(o['service-cidr']),
         clusterCidr: String(o['cluster-cidr']),
+        disableControllerManager: Boolean(o['disable-controller-manager']),
+        disableScheduler: Boolean(o['disable-scheduler']),
         simulatedNodes: Number(o['simulated-nodes']),
         simulatedFailingImages: String(o['simulated-failing-images']).split(',').map((s) => s.trim()).filter(Boolean),
         leaseDurationSeconds: Number(o['lease-duration-seconds']),

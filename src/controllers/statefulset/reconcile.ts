@@ -14,6 +14,7 @@ import type { Clock } from '../../client/workqueue.js';
 import { claimObjects } from '../history/claim.js';
 import { createControllerRevision, equalRevision, findEqualRevisions, nextRevision, revisionsToPrune, sortRevisions, type ControllerRevision } from '../history/revisions.js';
 import { getOrdinal, isMemberOf, newClaims, newStatefulSetPod, podRevision, specReplicas, startOrdinal, stsOwnerRef } from './identity.js';
+import { PendingDeletions } from './pending-deletions.js';
 import { isCreated, isFailed, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating } from './pod-state.js';
 import { applyRevision, statefulSetRevision } from './revision.js';
 import { computeStatus, statusChanged } from './status.js';
@@ -38,6 +39,7 @@ export function statefulSetReconciler(deps: StatefulSetDeps): (key: string) => P
   const revClient = deps.clients.resource<ControllerRevision>('controllerrevisions');
   const claimsClient = deps.clients.resource('persistentvolumeclaims');
   const setsClient = deps.clients.resource('statefulsets');
+  const pendingDeletions = new PendingDeletions();
 
   const podEvent = (set: KubeObject, verb: 'Create' | 'Delete' | 'Update', pod: KubeObject, err?: unknown) => {
     const v = verb.toLowerCase();
@@ -96,6 +98,7 @@ export function statefulSetReconciler(deps: StatefulSetDeps): (key: string) => P
   const deletePod = async (set: KubeObject, pod: KubeObject): Promise<void> => {
     try {
       await podsClient.delete(pod.metadata?.namespace, pod.metadata!.name!, { preconditions: { uid: pod.metadata?.uid } });
+      pendingDeletions.mark(pod.metadata?.uid, deps.clock.now());
       podEvent(set, 'Delete', pod);
     } catch (e) {
       if (isNotFound(e)) return;
@@ -150,7 +153,8 @@ export function statefulSetReconciler(deps: StatefulSetDeps): (key: string) => P
 
     // Working view of the set's pods, updated as this pass creates and deletes.
     const live = new Map<string, KubeObject>();
-    for (const p of pods) if (isMemberOf(set, p)) live.set(p.metadata!.name!, p);
+    pendingDeletions.prune(nowMs);
+    for (const p of pods) if (isMemberOf(set, p)) live.set(p.metadata!.name!, pendingDeletions.view(p, nowMs));
 
     const strategy = obj(spec.updateStrategy);
     const partition = typeof obj(strategy.rollingUpdate).partition === 'number' ? (obj(strategy.rollingUpdate).partition as number) : 0;

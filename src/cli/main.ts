@@ -1,7 +1,7 @@
 // The k8ts command line: dispatches to one command per role.
 
 import { Command } from 'commander';
-import { controllerManagerCommand, schedulerCommand } from './commands/components.js';
+import { controllerManagerCommand, schedulerCommand, simulatedNodesCommand } from './commands/components.js';
 import { serverCommand } from './commands/server.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -9,6 +9,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(serverCommand());
   program.addCommand(controllerManagerCommand());
   program.addCommand(schedulerCommand());
+  program.addCommand(simulatedNodesCommand());
   program.showHelpAfterError();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -4,8 +4,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Cluster, ROOT } from './harness.js';
+import { BIN, Cluster, ROOT } from './harness.js';
 
 const KUBE = join(ROOT, '..', 'shared', 'workshop', 'kube');
 const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
@@ -86,5 +87,14 @@ describe('workshop sections 3 and 5 on simulated nodes', () => {
     assert.match(await c.ok(['delete', 'namespace', 'scratch', '--timeout=60s']), /namespace "scratch" deleted/);
     const r = await c.kubectl(['get', 'namespace', 'scratch']);
     assert.match(r.stderr, /namespaces "scratch" not found/);
+  });
+
+  test('simulated nodes can be added to a running cluster', async () => {
+    const proc = spawn(BIN, ['simulated-nodes', '--kubeconfig', c.kubeconfig, '--count', '1', '--name-prefix', 'extra-', '--log-level', 'warn'], { stdio: 'ignore' });
+    try {
+      await eventually(async () => /^extra-0\s+Ready\s/m.test(await c.ok(['get', 'nodes', '--no-headers'])), 30_000, 'the added node');
+    } finally {
+      proc.kill('SIGKILL');
+    }
   });
 });

@@ -4,10 +4,12 @@
 import { Command } from 'commander';
 import { httpsTransport } from '../../client/transport.js';
 import { readKubeconfig } from '../../roles/kubeconfig.js';
-import { leaseTiming, runLeaderElected } from '../../roles/controller-manager.js';
+import { realClock } from '../../client/workqueue.js';
+import { simulatedNodes } from '../../simulator/index.js';
+import { controllerContext, leaseTiming, runLeaderElected } from '../../roles/controller-manager.js';
 import { builtinControllers, schedulerComponents } from '../../roles/controllers.js';
 import { isLogLevel, makeLogger } from '../../roles/log.js';
-import { addOptions, COMPONENT_OPTIONS, resolveOptions } from '../options.js';
+import { addOptions, COMPONENT_OPTIONS, resolveOptions, type OptionSpec } from '../options.js';
 
 function componentCommand(name: 'controller-manager' | 'scheduler', description: string): Command {
   const cmd = new Command(name).description(description);
@@ -40,4 +42,39 @@ export function controllerManagerCommand(): Command {
 
 export function schedulerCommand(): Command {
   return componentCommand('scheduler', 'run the scheduler against an API server (leader-elected)');
+}
+
+const SIMULATOR_OPTIONS: OptionSpec[] = [
+  { name: 'config', type: 'string', description: 'YAML file with option values (keys named as the flags)' },
+  { name: 'kubeconfig', type: 'string', description: 'kubeconfig with the API server and credentials to use' },
+  { name: 'count', type: 'number', description: 'how many nodes to add', default: () => 1 },
+  { name: 'name-prefix', type: 'string', description: 'node names are PREFIX0, PREFIX1, ...', default: () => 'sim-extra-' },
+  { name: 'failing-images', type: 'string', description: 'comma-separated images whose pulls fail (ErrImagePull)', default: () => '' },
+  { name: 'log-level', type: 'string', description: 'debug, info, warn or error', default: () => 'info' },
+];
+
+/** `k8ts simulated-nodes`: adds simulated nodes (kwok-style) to a running cluster. */
+export function simulatedNodesCommand(): Command {
+  const cmd = new Command('simulated-nodes').description('add simulated nodes that play the kubelet for their pods (no containers) to a running cluster');
+  addOptions(cmd, SIMULATOR_OPTIONS);
+  cmd.action(async (flags: Record<string, unknown>) => {
+    const o = resolveOptions(SIMULATOR_OPTIONS, flags);
+    const level = String(o['log-level']);
+    if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
+    if (!o.kubeconfig) throw new Error('--kubeconfig is required');
+    const log = makeLogger('kubelet', level);
+    const transport = httpsTransport(readKubeconfig(String(o.kubeconfig)), 'kubelet/v1.32.4 (k8ts simulated)');
+    const abort = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    abort.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
+    const ctx = controllerContext(transport, 'kubelet', realClock, log);
+    const failingImages = String(o['failing-images']).split(',').map((s) => s.trim()).filter(Boolean);
+    const nodes = simulatedNodes(ctx, { count: Number(o.count), namePrefix: String(o['name-prefix']), failingImages });
+    const running = nodes.run(abort.signal);
+    ctx.informers.start(abort.signal);
+    process.stdout.write(`${Number(o.count)} simulated node(s) ${String(o['name-prefix'])}0.. are running\n`);
+    await running;
+  });
+  return cmd;
 }

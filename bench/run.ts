@@ -7,6 +7,7 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, freePort, ROOT } from '../test/e2e/harness.js';
+import { controllersBench } from './controllers.js';
 
 interface Client {
   req(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
@@ -220,3 +221,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Controller and scheduler figures (bench/controllers.ts) → bench/results/controllers.json.
+await controllersBench();

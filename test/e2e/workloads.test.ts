@@ -9,9 +9,7 @@ import { Cluster } from './harness.js';
 const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
 const names = (out: string) => out.trim().split(/\s+/).filter(Boolean);
 
-// The upstream tutorial also mounts \`www\` into the container; k8ts validation currently rejects a
-// volumeMount that names a volumeClaimTemplate (upstream does not validate the StatefulSet pod
-// spec's volumes), so the mount is left out here until src/api/validation/apps.ts is fixed.
+// The upstream tutorial's StatefulSet: the container mounts the claim template `www`.
 const STS = `apiVersion: v1
 kind: Service
 metadata:
@@ -39,6 +37,7 @@ spec:
       - name: nginx
         image: nginx:1.26
         ports: [{containerPort: 80, name: web}]
+        volumeMounts: [{name: www, mountPath: /usr/share/nginx/html}]
   volumeClaimTemplates:
   - metadata:
       name: www
@@ -212,6 +211,7 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
     await c.ok(['patch', 'ds', 'picky', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/template/spec/nodeSelector', value: { role: 'edge' } }])]);
     assert.match(await c.ok(['rollout', 'status', 'ds/picky', '--timeout=60s']), /successfully rolled out/);
     await eventually(async () => (await c.ok(['get', 'pods', '-l', 'app=picky', '-o', 'jsonpath={.items[*].spec.nodeName}'])) === nodes[2], 30_000, 'picky pod moved to the edge node');
+    assert.match(await c.ok(['rollout', 'history', 'ds/picky']), /^daemonset.apps\/picky \nREVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
     const dsEvents = await c.ok(['get', 'events', '--field-selector', 'involvedObject.kind=DaemonSet', '-o', 'jsonpath={range .items[*]}{.involvedObject.name} {.reason} {.count}{"\\n"}{end}']);
     const total = (ds: string, reason: string) => dsEvents.trim().split('\n').map((l) => l.split(' ')).filter(([n, r]) => n === ds && r === reason).reduce((a, [, , n]) => a + Number(n), 0);
     assert.deepEqual([total('agent', 'SuccessfulCreate'), total('picky', 'SuccessfulCreate'), total('picky', 'SuccessfulDelete')], [3, 2, 1], dsEvents);

@@ -8,7 +8,7 @@ import { invalidRendered, notSupportedRendered, goStringMap, goIntOrString, goLa
 import { isValidPercent, nameIsDNSLabel, nameIsDNSSubdomain } from './names.js';
 import { validateObjectMeta, validateObjectMetaUpdate, validateNonnegative, fieldImmutableErrorMsg } from './object-meta.js';
 import { validateLabelSelector, selectorIsEmpty, selectorMatches } from './label-selector.js';
-import { validatePodTemplateSpec } from './pod-spec.js';
+import { validatePodTemplateSpec, validatePodTemplateSpecForStatefulSet } from './pod-spec.js';
 import { child, asObj, asStr, asNum, asStrMap, objOf, isSet, semanticEqual } from './util.js';
 import type { Obj } from './util.js';
 
@@ -173,7 +173,7 @@ export function validateStatefulSet(obj: KubeObject): FieldError[] {
   }
   const labels = templateLabels(spec);
   if (!selectorIsEmpty(sel) && !selectorMatches(sel, labels)) errs.push(invalidRendered('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
-  errs.push(...validatePodTemplateSpec(spec.template, 'spec.template'));
+  errs.push(...validatePodTemplateSpecForStatefulSet(spec.template, 'spec.template'));
   const tspec = objOf(objOf(spec.template).spec);
   if (asStr(tspec.restartPolicy) !== 'Always') errs.push(field.notSupported('spec.template.spec.restartPolicy', asStr(tspec.restartPolicy), ['Always']));
   if (isSet(tspec.activeDeadlineSeconds)) errs.push(field.forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in StatefulSet is not Supported'));

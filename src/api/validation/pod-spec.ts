@@ -670,6 +670,16 @@ export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecOpt
 }
 
 /** ValidatePodTemplateSpec: note upstream reports template labels at `<path>.labels`, not `metadata.labels`. */
+/**
+ * A StatefulSet's template (upstream's ValidatePodTemplateSpecForStatefulSet): only its labels and
+ * annotations, since its volume mounts may name volumeClaimTemplates that only the controller
+ * turns into volumes.
+ */
+export function validatePodTemplateSpecForStatefulSet(templateRaw: unknown, path: string): FieldError[] {
+  const meta = objOf(objOf(templateRaw).metadata);
+  return [...validateLabels(meta.labels, child(path, 'labels')), ...validateAnnotations(meta.annotations, child(path, 'annotations'))];
+}
+
 export function validatePodTemplateSpec(templateRaw: unknown, path: string): FieldError[] {
   const t = objOf(templateRaw);
   const meta = objOf(t.metadata);

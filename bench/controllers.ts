@@ -37,6 +37,10 @@ async function startServer(simulatedNodes: number, extraArgs: string[] = []): Pr
   const cmd = prof ? process.execPath : BIN;
   const pre = prof ? ['--cpu-prof', '--cpu-prof-dir', prof, BIN] : [];
   const proc = spawn(cmd, [...pre, 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', String(simulatedNodes), ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
+  // A benchmark that fails half-way must not leave its server running.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  proc.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const probe = new Agent({ rejectUnauthorized: false });

@@ -43,6 +43,10 @@ async function startServer(dataDir: string, port: number): Promise<{ pid: number
   const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--https-listen-port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // A benchmark that fails half-way must not leave its server running.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  proc.once('exit', () => process.off('exit', killOnExit));
   const agent = new Agent({ rejectUnauthorized: false });
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited: ${stderr}`);

@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import { controllerTestEnv, type ControllerTestEnv } from '../framework/testing.js';
-import { FakeClock } from '../job/fake-clock.js';
+import { FakeClock } from '../../client/fake-clock.js';
 import type { Job } from '../job/types.js';
 import { cronJobController } from './index.js';
 import type { CronJob } from './job-from-template.js';

@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { controllerTestEnv, type ControllerTestEnv } from '../framework/testing.js';
 import type { KubeObject } from '../../api/object.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../client/fake-clock.js';
 import { jobController, ttlAfterFinishedController } from './index.js';
 import type { Job, JobCondition, Pod } from './types.js';
 

@@ -10,7 +10,6 @@ import { markPodNotReady, NodeMonitor } from './monitor.js';
 import { TaintEvictor } from './taint-eviction.js';
 import { nodeCondition } from './taints.js';
 
-export { FakeClock } from './fake-clock.js';
 
 export interface NodeLifecycleOptions {
   /** How often node health is checked (nodeMonitorPeriod, 5 s). */

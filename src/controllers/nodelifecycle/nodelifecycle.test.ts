@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { controllerTestEnv } from '../framework/testing.js';
 import { nodeLifecycleController } from './index.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../client/fake-clock.js';
 import { createNode, createPod, setPodRunning } from '../endpoints/testing.js';
 import type { ClientSet } from '../../client/clientset.js';
 import type { KubeObject } from '../../api/object.js';

@@ -2,7 +2,7 @@
 // scheduled through it fire in due order as it passes them, so back-off and schedules are
 // tested without sleeping.
 
-import type { Clock } from '../../client/workqueue.js';
+import type { Clock } from './workqueue.js';
 
 interface Timer {
   due: number;
@@ -14,7 +14,7 @@ export class FakeClock implements Clock {
   private timers = new Set<Timer>();
   private seq = 0;
 
-  constructor(private t: number) {}
+  constructor(private t = Date.now()) {}
 
   now(): number {
     return this.t;

@@ -11,7 +11,7 @@ import type { EventRecorder } from '../client/events.js';
 import type { Controller, ControllerContext } from '../controllers/framework/controller.js';
 import { antiAffinityState, runFilters, type FilterFailure } from './filters.js';
 import { fitErrorMessage, NO_NODES_MESSAGE } from './fit-error.js';
-import { freshEventRecorder } from './fresh-event.js';
+import { eventRecorder } from '../client/events.js';
 import { NodeInfo } from './node-info.js';
 import { podInfo, type PodInfo } from './pod-info.js';
 import { selectHost } from './scores.js';
@@ -27,7 +27,7 @@ export interface SchedulerOptions {
   bindConcurrency?: number;
   /** Record Scheduled / FailedScheduling events (default true). */
   events?: boolean;
-  /** Scheduled events per second (default 100, burst 200); under a burst of bindings the excess is dropped, as an overloaded event broadcaster drops. */
+  /** Events per second (default 100, burst 200); under a burst of bindings the excess is dropped, as an overloaded event broadcaster drops. */
   eventQps?: number;
   queue?: QueueOptions;
   random?: () => number;
@@ -76,7 +76,6 @@ export class Scheduler {
   private bindSlot?: () => void;
   private readonly pods: Informer<Pod>;
   private readonly recorder: EventRecorder;
-  private readonly freshRecorder: EventRecorder;
   private readonly random: () => number;
   /** Pods scheduled (bound) since start, for measurements. */
   scheduled = 0;
@@ -88,9 +87,9 @@ export class Scheduler {
     this.name = opts.schedulerName ?? 'default-scheduler';
     this.queue = new SchedulingQueue(ctx.clock, opts.queue);
     this.pods = ctx.informers.informer<Pod>('pods');
-    this.recorder = ctx.recorder(this.name);
     const qps = opts.eventQps ?? 100;
-    this.freshRecorder = freshEventRecorder(ctx.clients, this.name, this.recorder, () => new Date(ctx.clock.now()), { qps, burst: qps * 2 });
+    // One rate-limited recorder for all the scheduler's events, as upstream's one broadcaster.
+    this.recorder = eventRecorder(ctx.clients, this.name, () => new Date(ctx.clock.now()), undefined, { qps });
     this.random = opts.random ?? Math.random;
     const nodes = ctx.informers.informer<Node>('nodes');
     nodes.addHandler({
@@ -255,7 +254,7 @@ export class Scheduler {
       });
       this.scheduled++;
       this.queue.done(key);
-      if (this.opts.events !== false) this.freshRecorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${m.namespace}/${m.name} to ${nodeName}`);
+      if (this.opts.events !== false) this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${m.namespace}/${m.name} to ${nodeName}`);
     } catch (e) {
       if (this.assumed.delete(key)) this.unplace(key, false);
       if (isNotFound(e) || isConflict(e)) {

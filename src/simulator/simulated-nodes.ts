@@ -7,7 +7,7 @@
 import type { KubeObject } from '../api/object.js';
 import { isAlreadyExists, isConflict, isNotFound, objectKey } from '../client/informer.js';
 import { WorkQueue } from '../client/workqueue.js';
-import { freshEventRecorder } from '../scheduler/fresh-event.js';
+import { eventRecorder } from '../client/events.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controllers/framework/controller.js';
 import { pullErrorMessage, pullPolicy } from './images.js';
 import { nodeAddress, nodeObject, readyConditions, syntheticPodCidr } from './node-object.js';
@@ -262,7 +262,7 @@ export class SimulatedNodes {
   private _recorder?: ReturnType<ControllerContext['recorder']>;
   private get recorder() {
     // Most kubelet events are new (one per container start); the bounded queue drops them under overload rather than slow pods down.
-    return (this._recorder ??= freshEventRecorder(this.ctx.clients, 'kubelet', this.ctx.recorder('kubelet'), () => new Date(this.now()), { qps: this.o.eventQps, burst: this.o.eventQps * 2, maxQueued: 200 }));
+    return (this._recorder ??= eventRecorder(this.ctx.clients, 'kubelet', () => new Date(this.now()), undefined, { qps: this.o.eventQps, maxQueued: 200 }));
   }
 
   private runsToCompletion(pod: PodLike): number | undefined {

@@ -19,19 +19,9 @@ export interface Container {
   restartPolicy?: string;
 }
 
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
+import type { Taint, Toleration } from '../api/taints.js';
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
+export type { Taint, Toleration };
 
 export interface NodeSelectorRequirement {
   key: string;

@@ -9,32 +9,7 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as unknown[]).map(obj) : []);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? (v as unknown[]).map(String) : []);
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
-
-/** v1helper ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
-}
-
-/** The first NoSchedule/NoExecute (or `effects`) taint no toleration covers. */
-export function untoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[], effects: readonly string[] = ['NoSchedule', 'NoExecute']): Taint | undefined {
-  return taints.find((taint) => effects.includes(taint.effect) && !tolerations.some((t) => toleratesTaint(t, taint)));
-}
+import { untoleratedTaint, type Taint, type Toleration } from '../../api/taints.js';
 
 function requirementMatches(req: Obj, value: string | undefined): boolean {
   const values = strs(req.values);

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
-import { nodeSelectorMatches, nodeShouldRunDaemonPod, toleratesTaint, type Taint, type Toleration } from './node-fit.js';
+import { toleratesTaint, type Taint, type Toleration } from '../../api/taints.js';
+import { nodeSelectorMatches, nodeShouldRunDaemonPod } from './node-fit.js';
 import { addDaemonTolerations, daemonPodTemplate, isPodUpdated, pinToNode, podSpecForNode, targetNodeName } from './pod-template.js';
 import { scaledValue } from './int-or-percent.js';
 import { computeTemplateHash } from './hash.js';

@@ -4,7 +4,7 @@
 
 import type { KubeObject } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
-import type { Toleration } from './node-fit.js';
+import type { Toleration } from '../../api/taints.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});

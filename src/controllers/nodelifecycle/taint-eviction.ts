@@ -8,7 +8,8 @@ import { objectKey, isNotFound, type Informer } from '../../client/informer.js';
 import type { ResourceClient } from '../../client/rest.js';
 import type { Clock } from '../../client/workqueue.js';
 import type { Log } from '../framework/controller.js';
-import { matchingTolerations, minTolerationMs, nodeTaints, podTolerations, type Taint } from './taints.js';
+import type { Taint } from '../../api/taints.js';
+import { matchingTolerations, minTolerationMs, nodeTaints, podTolerations } from './taints.js';
 
 interface Scheduled {
   createdAt: number;

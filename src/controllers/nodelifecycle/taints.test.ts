@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { desiredTaints, matchingTolerations, minTolerationMs, toleratesTaint, type Taint, type Toleration } from './taints.js';
+import { toleratesTaint, type Taint, type Toleration } from '../../api/taints.js';
+import { desiredTaints, matchingTolerations, minTolerationMs } from './taints.js';
 import { observeNode, unknownConditions } from './node-health.js';
 import type { KubeObject } from '../../api/object.js';
 

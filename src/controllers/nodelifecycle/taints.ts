@@ -2,21 +2,7 @@
 // taints a node's conditions call for, and whether (and for how long) a pod tolerates them.
 
 import type { KubeObject } from '../../api/object.js';
-
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-  timeAdded?: string;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
+import { toleratesTaint, type Taint, type Toleration } from '../../api/taints.js';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -69,20 +55,6 @@ export function desiredTaints(node: KubeObject, now: string): Taint[] {
     out.push(w.effect === 'NoExecute' ? { key: w.key, effect: w.effect, timeAdded: now } : { key: w.key, effect: w.effect });
   }
   return out;
-}
-
-/** Whether a toleration tolerates a taint (v1helper.ToleratesTaint). */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
 }
 
 export function podTolerations(pod: KubeObject): Toleration[] {

@@ -8,7 +8,7 @@ import { toleratesTaint, type Taint, type Toleration } from '../../api/taints.js
 import { nodeSelectorMatches, nodeShouldRunDaemonPod } from './node-fit.js';
 import { addDaemonTolerations, daemonPodTemplate, isPodUpdated, pinToNode, podSpecForNode, targetNodeName } from './pod-template.js';
 import { scaledValue } from './int-or-percent.js';
-import { computeTemplateHash } from './hash.js';
+import { computeHash as computeTemplateHash } from '../util/hash.js';
 
 const node = (name: string, labels: Record<string, string> = {}, taints: Taint[] = []): KubeObject => ({ metadata: { name, labels }, spec: { taints } });
 

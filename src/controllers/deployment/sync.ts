@@ -7,7 +7,8 @@ import { cloneJson } from '../../api/object.js';
 import { isAlreadyExists } from '../../client/informer.js';
 import type { ResourceClient } from '../../client/rest.js';
 import type { EventRecorder } from '../../client/events.js';
-import { canonicalJson, computeHash } from '../util/hash.js';
+import { goJsonMarshal } from '../history/go-json.js';
+import { computeHash } from '../util/hash.js';
 import { controllerOf, newControllerRef } from '../util/owners.js';
 import {
   activeOf, byCreation, byRevision, bySizeNewer, bySizeOlder, equalIgnoreHash, findNewReplicaSet, findOldReplicaSets, isRollingUpdate,
@@ -223,7 +224,7 @@ export class DeploymentSync {
   /** syncDeploymentStatus: counts and Available only. */
   async syncStatus(all: KubeObject[], newRS: KubeObject | undefined): Promise<void> {
     const st = calculateStatus(all, newRS, this.d, this.deps.now());
-    if (canonicalJson(st) === canonicalJson(deploymentStatus(this.d))) return;
+    if (goJsonMarshal(st) === goJsonMarshal(deploymentStatus(this.d))) return;
     await this.updateStatus(st);
   }
 
@@ -231,7 +232,7 @@ export class DeploymentSync {
   async syncRolloutStatus(all: KubeObject[], newRS: KubeObject | undefined): Promise<void> {
     const now = this.deps.now();
     const st = rolloutStatus(all, newRS, this.d, now);
-    if (canonicalJson(st) === canonicalJson(deploymentStatus(this.d))) {
+    if (goJsonMarshal(st) === goJsonMarshal(deploymentStatus(this.d))) {
       const after = stuckRequeueAfter(this.d, st, now);
       if (after >= 0) this.deps.enqueueAfter(this.key, Math.max(after, 1));
       return;

@@ -3,7 +3,7 @@
 // and replica counting over sets of ReplicaSets.
 
 import type { KubeObject } from '../../api/object.js';
-import { canonicalJson } from '../util/hash.js';
+import { goJsonMarshal } from '../history/go-json.js';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
@@ -109,7 +109,7 @@ export function templateKey(template: unknown): string {
   const t = structuredClone((template as Obj | undefined) ?? {});
   const labels = (t.metadata as Obj | undefined)?.labels as Obj | undefined;
   if (labels) delete labels[POD_TEMPLATE_HASH];
-  return canonicalJson(normalize(t) ?? {});
+  return goJsonMarshal(normalize(t) ?? {});
 }
 
 export function normalizedTemplate(template: unknown): unknown {

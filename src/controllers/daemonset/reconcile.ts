@@ -10,7 +10,7 @@ import type { ClientSet } from '../../client/clientset.js';
 import type { EventRecorder } from '../../client/events.js';
 import { isAlreadyExists, isNotFound, splitKey, type Informer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
-import { claimObjects } from '../history/claim.js';
+import { claimObjects } from '../util/owners.js';
 import { controllerOwnerRef, maxRevision, revisionRaw, sortRevisions, templatePatch, type ControllerRevision } from '../history/revisions.js';
 import { isFailed, isSucceeded } from '../statefulset/pod-state.js';
 import type { Expectations } from './expectations.js';

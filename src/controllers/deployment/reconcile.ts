@@ -5,7 +5,7 @@ import type { KubeObject } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
 import { labelSelectorFromMeta, matchesLabels } from '../../api/selectors/index.js';
 import { splitKey, type Informer } from '../../client/informer.js';
-import { claimObjects, controllerOf } from '../util/owners.js';
+import { claimObjects, controllerOf, newControllerRef } from '../util/owners.js';
 import { rolloutRecreate, rolloutRolling } from './rollout.js';
 import { deploymentStatus, getCondition, newCondition, progressDeadline, REASONS, setCondition } from './status.js';
 import { DeploymentSync, type SyncDeps } from './sync.js';
@@ -38,8 +38,7 @@ export async function syncDeployment(deps: DeploymentDeps, key: string): Promise
   const selector = labelSelectorFromMeta(spec(d()).selector);
   const rsList = await claimObjects(deps.rsInformer.list(namespace), {
     owner: d(),
-    ownerApiVersion: 'apps/v1',
-    ownerKind: 'Deployment',
+    ownerRef: newControllerRef(d(), 'apps/v1', 'Deployment'),
     matches: (rs) => matchesLabels(selector, rs.metadata?.labels),
     client: deps.rsClient,
     canAdopt: async () => {

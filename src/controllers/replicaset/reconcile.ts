@@ -119,8 +119,7 @@ export async function syncReplicaSet(d: ReplicaSetDeps, key: string): Promise<vo
   const active = d.podInformer.list(namespace).filter(isPodActive);
   const pods = await claimObjects(active, {
     owner: rs,
-    ownerApiVersion: 'apps/v1',
-    ownerKind: 'ReplicaSet',
+    ownerRef: newControllerRef(rs, 'apps/v1', 'ReplicaSet'),
     matches: (p) => matchesLabels(selector, p.metadata?.labels),
     client: d.podClient,
     canAdopt: async () => {

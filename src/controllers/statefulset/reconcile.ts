@@ -11,7 +11,7 @@ import type { ClientSet } from '../../client/clientset.js';
 import type { EventRecorder } from '../../client/events.js';
 import { isAlreadyExists, isNotFound, splitKey, type Informer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
-import { claimObjects } from '../history/claim.js';
+import { claimObjects } from '../util/owners.js';
 import { createControllerRevision, equalRevision, findEqualRevisions, nextRevision, revisionsToPrune, sortRevisions, type ControllerRevision } from '../history/revisions.js';
 import { getOrdinal, isMemberOf, newClaims, newStatefulSetPod, podRevision, specReplicas, startOrdinal, stsOwnerRef } from './identity.js';
 import { PendingDeletions } from './pending-deletions.js';
@@ -141,7 +141,7 @@ export function statefulSetReconciler(deps: StatefulSetDeps): (key: string) => P
     const matches = (o: KubeObject) => matchesLabels(selector, o.metadata?.labels);
     const ownerRef = stsOwnerRef(set);
 
-    const pods = await claimObjects(deps.pods.list(namespace), { owner: set, ownerRef, matches, client: podsClient, canAdopt: (p) => isMemberOf(set, p) });
+    const pods = await claimObjects(deps.pods.list(namespace), { owner: set, ownerRef, matches, client: podsClient, adoptable: (p) => isMemberOf(set, p) });
     const revisions = await claimObjects(deps.revisions.list(namespace), { owner: set, ownerRef, matches, client: revClient });
     const { current, update, collisionCount, all } = await resolveRevisions(set, revisions);
     const currentSet = applyRevision(set, current);

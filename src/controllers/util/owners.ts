@@ -17,12 +17,14 @@ export function newControllerRef(owner: KubeObject, apiVersion: string, kind: st
 
 export interface ClaimOptions<T extends KubeObject> {
   owner: KubeObject;
-  ownerApiVersion: string;
-  ownerKind: string;
+  /** The controller reference adopted objects get. */
+  ownerRef: OwnerReference;
   matches(obj: T): boolean;
   client: ResourceClient<T>;
   /** Re-reads the owner (uncached) before the first adoption: a deleted owner must not adopt. */
-  canAdopt(): Promise<boolean>;
+  canAdopt?(): Promise<boolean>;
+  /** Extra condition for adopting one object (StatefulSet: the pod name must be one of the set's). */
+  adoptable?(obj: T): boolean;
 }
 
 /** Returns the objects the owner now controls, adopting and releasing as needed. */
@@ -48,12 +50,11 @@ export async function claimObjects<T extends KubeObject>(objs: T[], o: ClaimOpti
       continue;
     }
     if (o.owner.metadata?.deletionTimestamp || !o.matches(obj) || m.deletionTimestamp) continue;
-    if (m.namespace !== o.owner.metadata?.namespace) continue;
-    adoptable ??= await o.canAdopt();
+    if (m.namespace !== o.owner.metadata?.namespace || (o.adoptable && !o.adoptable(obj))) continue;
+    adoptable ??= o.canAdopt ? await o.canAdopt() : true;
     if (!adoptable) continue;
     try {
-      const ownerRef = newControllerRef(o.owner, o.ownerApiVersion, o.ownerKind);
-      const adopted = await o.client.patch(m.namespace, m.name!, 'strategic', { metadata: { ownerReferences: [ownerRef], uid: m.uid } });
+      const adopted = await o.client.patch(m.namespace, m.name!, 'strategic', { metadata: { ownerReferences: [o.ownerRef], uid: m.uid } });
       claimed.push(adopted);
     } catch (e) {
       if (!isNotFound(e)) throw e;

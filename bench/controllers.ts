@@ -36,7 +36,8 @@ async function startServer(simulatedNodes: number, extraArgs: string[] = []): Pr
   const prof = process.env.BENCH_SERVER_PROF;
   const cmd = prof ? process.execPath : BIN;
   const pre = prof ? ['--cpu-prof', '--cpu-prof-dir', prof, BIN] : [];
-  const proc = spawn(cmd, [...pre, 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', String(simulatedNodes), ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
+  // A /14 holds a /24 for each of 1,000 nodes (the default /16 holds 256), as a real cluster of that size needs.
+  const proc = spawn(cmd, [...pre, 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', String(simulatedNodes), '--cluster-cidr', '10.64.0.0/14', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
   // A benchmark that fails half-way must not leave its server running.
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -65,7 +66,7 @@ async function startServer(simulatedNodes: number, extraArgs: string[] = []): Pr
   const tls = { ca: field('certificate-authority-data'), cert: field('client-certificate-data'), key: field('client-key-data') };
   const agent = new Agent({ keepAlive: true, maxSockets: 64, ...tls });
   const watchAgent = new Agent({ keepAlive: false, ...tls });
-  return {
+  const server: Server = {
     port,
     pid: proc.pid!,
     kubeconfig: join(dataDir, 'kubeconfig.yaml'),
@@ -103,6 +104,8 @@ async function startServer(simulatedNodes: number, extraArgs: string[] = []): Pr
       });
     },
     async stop() {
+      // BENCH_METRICS=<file> keeps the server's request counts (which requests a pod costs).
+      if (process.env.BENCH_METRICS) writeFileSync(process.env.BENCH_METRICS, (await server.req('GET', '/metrics')).body);
       agent.destroy();
       watchAgent.destroy();
       if (proc.exitCode === null) {
@@ -115,6 +118,7 @@ async function startServer(simulatedNodes: number, extraArgs: string[] = []): Pr
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 async function ok(s: Server, method: string, path: string, body?: unknown, want = [200, 201]): Promise<Reply> {

@@ -27,3 +27,34 @@ test('events beyond the rate are dropped, not queued', async () => {
   await env.eventually(async () => (await env.clients.resource('events').list('default')).items.length === 3);
   await env.stop();
 });
+
+test('one object gets 25 events, then one per 5 minutes (the spam filter)', async () => {
+  const env = await controllerTestEnv();
+  let now = Date.parse('2026-11-26T00:00:00Z');
+  const rec = eventRecorder(env.clients, 'tester', () => new Date(now));
+  for (let i = 0; i < 30; i++) rec.event(pod, 'Warning', 'CIDRNotAvailable', `attempt ${i}`);
+  assert.equal(rec.dropped, 5);
+  now += 5 * 60_000;
+  rec.event(pod, 'Warning', 'CIDRNotAvailable', 'attempt 30');
+  rec.event(pod, 'Warning', 'CIDRNotAvailable', 'attempt 31');
+  assert.equal(rec.dropped, 6);
+  const other = { ...pod, metadata: { ...pod.metadata, name: 'db', uid: 'u2' } };
+  rec.event(other, 'Normal', 'Pulled', 'pulled');
+  assert.equal(rec.dropped, 6);
+  await env.eventually(async () => (await env.clients.resource('events').list('default')).items.length === 27);
+  await env.stop();
+});
+
+test('a repeat after the Event expired creates it again', async () => {
+  const env = await controllerTestEnv();
+  const rec = eventRecorder(env.clients, 'tester');
+  const events = env.clients.resource('events');
+  rec.event(pod, 'Normal', 'Pulled', 'pulled the image');
+  const first = await env.eventually(async () => (await events.list('default')).items[0]);
+  await events.delete('default', first.metadata!.name!);
+  rec.event(pod, 'Normal', 'Pulled', 'pulled the image');
+  const again = await env.eventually(async () => (await events.list('default')).items[0]);
+  assert.equal(again.count, 1);
+  assert.equal(again.metadata!.name, first.metadata!.name);
+  await env.stop();
+});

@@ -58,8 +58,10 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     return p;
   }
 
+  // Components write objects they read from the API, which hold no unknown or duplicate fields;
+  // Ignore spares the server looking for them (it still rejects fields of the wrong type).
   private writeQuery(extra: Record<string, string | undefined> = {}): string {
-    return query({ fieldManager: this.fieldManager, ...extra });
+    return query({ fieldManager: this.fieldManager, fieldValidation: 'Ignore', ...extra });
   }
 
   get(namespace: string | undefined, name: string): Promise<T> {

@@ -286,7 +286,12 @@ export class SimulatedNodes {
       exitCode: extra.exitCode,
       pullFailure: (image) => (this.isFailing(image) ? st.lastFailure ?? 'ErrImagePull' : undefined),
     });
-    await this.ctx.clients.resource('pods').updateStatus({ ...pod, status } as KubeObject);
+    // As the kubelet's status manager: a patch that needs no current resourceVersion (so a stale
+    // cache never costs a conflict and a retry), with the uid guarding against a same-named new pod.
+    const old = (pod.status ?? {}) as Record<string, unknown>;
+    const patch: Record<string, unknown> = { ...status };
+    for (const k of Object.keys(old)) if (!(k in patch)) patch[k] = null;
+    await this.ctx.clients.resource('pods').patch(pod.metadata!.namespace, pod.metadata!.name!, 'merge', { metadata: { uid: pod.metadata!.uid }, status: patch }, { subresource: 'status' });
   }
 
   private containersOf(pod: PodLike) {

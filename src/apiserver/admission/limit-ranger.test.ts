@@ -103,6 +103,8 @@ describe('LimitRanger in the request path', () => {
       { type: 'PersistentVolumeClaim', max: { storage: '2Gi' } },
     ] } };
     assert.equal((await post(`${ns}/limitranges`, range)).status, 201);
+    // The plugin reads LimitRanges through a watch-fed cache, as upstream's lister: one turn of the event loop behind.
+    await new Promise((r) => setImmediate(r));
 
     const defaulted = await post(`${ns}/pods`, mkPod('defaulted'));
     assert.equal(defaulted.status, 201);

@@ -8,6 +8,7 @@ import { errors, type StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { addQuantity, compareQuantity, formatQuantity, integerValue, milliValue, parseQuantity, type Quantity } from '../../api/validation/quantity.js';
 import type { AdmissionAttributes, AdmissionPlugin, ServerContext } from '../context.js';
+import { watchedCache } from './watched-cache.js';
 
 export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
 
@@ -258,11 +259,25 @@ function kindOf(a: AdmissionAttributes): Kind | undefined {
   return undefined;
 }
 
+/** Upstream's liveTTL: how long a live lookup that found no LimitRange is trusted. */
+const LIVE_LOOKUP_TTL_MS = 30_000;
+const liveLookups = new WeakMap<ServerContext, Map<string, { items: KubeObject[]; expiry: number }>>();
+
+/** Upstream's GetLimitRanges: the lister first; when it holds none, a live lookup remembered for 30 s. */
 async function limitRangesFor(a: AdmissionAttributes, server: ServerContext): Promise<KubeObject[] | undefined> {
   // Objects on their way out are not held to limits.
   if (a.oldObject?.metadata?.deletionTimestamp) return undefined;
-  const page = await server.objectsOf('', 'limitranges').list({ namespace: a.namespace });
-  return page.items.length ? page.items : undefined;
+  const cached = await watchedCache(server, '', 'limitranges').list(a.namespace);
+  if (cached.length) return cached;
+  let live = liveLookups.get(server);
+  if (!live) liveLookups.set(server, (live = new Map()));
+  const now = Date.now();
+  let entry = live.get(a.namespace);
+  if (!entry || entry.expiry < now) {
+    const page = await server.objectsOf('', 'limitranges').list({ namespace: a.namespace });
+    live.set(a.namespace, (entry = { items: page.items, expiry: now + LIVE_LOOKUP_TTL_MS }));
+  }
+  return entry.items.length ? entry.items : undefined;
 }
 
 function forbidden(a: AdmissionAttributes, msgs: string[]): StatusError {

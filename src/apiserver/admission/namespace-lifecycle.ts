@@ -4,6 +4,7 @@
 
 import { errors } from '../../api/errors.js';
 import type { AdmissionPlugin } from '../context.js';
+import { watchedCache } from './watched-cache.js';
 
 export const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
@@ -17,7 +18,8 @@ export const namespaceLifecycle: AdmissionPlugin = {
     if (a.operation !== 'CREATE' || a.type.scope !== 'Namespaced' || !a.namespace) return;
     // Access reviews are answered, never stored; upstream lets them through for any namespace.
     if (a.type.group === 'authorization.k8s.io' && a.type.resource === 'localsubjectaccessreviews') return;
-    const ns = await server.objectsOf('', 'namespaces').tryGet(undefined, a.namespace);
+    // As upstream: the lister first, a live read for a namespace it has not seen yet.
+    const ns = (await watchedCache(server, '', 'namespaces').get('', a.namespace)) ?? (await server.objectsOf('', 'namespaces').tryGet(undefined, a.namespace));
     if (!ns) throw errors.notFound({ group: '', resource: 'namespaces' }, a.namespace);
     if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
       const name = a.name || a.object?.metadata?.name || '';

@@ -22,6 +22,7 @@ export const RESOURCES = {
   serviceaccounts: ref('', 'v1', 'serviceaccounts'),
   persistentvolumeclaims: ref('', 'v1', 'persistentvolumeclaims'),
   persistentvolumes: ref('', 'v1', 'persistentvolumes', false),
+  storageclasses: ref('storage.k8s.io', 'v1', 'storageclasses', false),
   resourcequotas: ref('', 'v1', 'resourcequotas'),
   limitranges: ref('', 'v1', 'limitranges'),
   podtemplates: ref('', 'v1', 'podtemplates'),

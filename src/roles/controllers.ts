@@ -8,6 +8,7 @@ import { deploymentController } from '../controllers/deployment/index.js';
 import { endpointsController } from '../controllers/endpoints/index.js';
 import { endpointSliceController } from '../controllers/endpointslice/index.js';
 import { garbageCollectorController } from '../controllers/garbagecollector/index.js';
+import { localPathController } from '../controllers/localpath/index.js';
 import { jobController, ttlAfterFinishedController } from '../controllers/job/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
 import { nodeIpamController } from '../controllers/nodeipam/index.js';
@@ -22,6 +23,8 @@ import { scheduler } from '../scheduler/index.js';
 export interface ControllerOptions {
   clusterCidr: string;
   caCert?: string;
+  /** Where the local-path provisioner keeps volumes (the server's data dir). */
+  dataDir?: string;
 }
 
 export function builtinControllers(ctx: ControllerContext, opts: ControllerOptions): Controller[] {
@@ -42,6 +45,7 @@ export function builtinControllers(ctx: ControllerContext, opts: ControllerOptio
     podGCController(ctx),
     nodeIpamController(ctx, { clusterCidr: opts.clusterCidr }),
   ];
+  if (opts.dataDir) controllers.push(localPathController(ctx, { dataDir: opts.dataDir }));
   if (opts.caCert) controllers.push(rootCACertPublisher(ctx, { caCert: opts.caCert }));
   return controllers;
 }

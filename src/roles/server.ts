@@ -54,7 +54,7 @@ function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string,
   const transport = (name: string) => inProcessTransport(handler, CONTROL_PLANE_USER(name), `${name}/v1.32.4 (k8ts)`);
   const running: Promise<unknown>[] = [];
   if (!opts.disableControllerManager) {
-    running.push(runLeaderElected(transport('kube-controller-manager'), { component: 'kube-controller-manager', log, leaseTiming: timing }, (ctx) => builtinControllers(ctx, { clusterCidr: opts.clusterCidr, caCert }), signal));
+    running.push(runLeaderElected(transport('kube-controller-manager'), { component: 'kube-controller-manager', log, leaseTiming: timing }, (ctx) => builtinControllers(ctx, { clusterCidr: opts.clusterCidr, caCert, dataDir: opts.dataDir }), signal));
   }
   if (!opts.disableScheduler) {
     running.push(runLeaderElected(transport('kube-scheduler'), { component: 'kube-scheduler', log, leaseTiming: timing }, schedulerComponents, signal));

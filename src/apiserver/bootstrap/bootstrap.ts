@@ -2,6 +2,7 @@
 // its endpoints, default service accounts, and the bootstrap RBAC policy. Idempotent: each start
 // creates what is missing and repairs the kubernetes endpoints.
 
+import { DEFAULT_STORAGE_CLASS } from './storage-class.js';
 import { StatusError } from '../../api/errors.js';
 import type { Transport } from '../../client/in-process.js';
 import { bootstrapPolicy } from './policy.js';
@@ -73,6 +74,7 @@ export async function bootstrap(client: Transport, opts: BootstrapOptions): Prom
   } as never);
   // kube-apiserver's scheduling bootstrap: the two system priority classes pods may name.
   for (const pc of SYSTEM_PRIORITY_CLASSES) await ensure(client, '/apis/scheduling.k8s.io/v1/priorityclasses', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', ...pc } as never);
+  await ensure(client, '/apis/storage.k8s.io/v1/storageclasses', structuredClone(DEFAULT_STORAGE_CLASS));
   const policy = bootstrapPolicy();
   for (const role of policy.clusterRoles) await put(client, '/apis/rbac.authorization.k8s.io/v1/clusterroles', role);
   for (const binding of policy.clusterRoleBindings) await put(client, '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', binding);

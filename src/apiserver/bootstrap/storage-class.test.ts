@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import { testServer } from '../testing.js';
 import { MemoryStore } from '../../storage/memory/memory-store.js';
 import { inProcessTransport } from '../../client/in-process.js';
-import { ensureDefaultStorageClass } from './storage-class.js';
+import { bootstrap } from './bootstrap.js';
 
-test('ensureDefaultStorageClass creates local-path and leaves edits alone', async () => {
+test('bootstrap creates the local-path StorageClass and leaves edits alone', async () => {
   const server = await testServer(new MemoryStore());
   const t = inProcessTransport(server.handler);
-  await ensureDefaultStorageClass(t);
   const path = '/apis/storage.k8s.io/v1/storageclasses/local-path';
   const sc = await t.request<Record<string, unknown> & { metadata: { annotations: Record<string, string>; resourceVersion: string } }>('GET', path);
   assert.equal(sc.provisioner, 'rancher.io/local-path');
@@ -18,7 +17,7 @@ test('ensureDefaultStorageClass creates local-path and leaves edits alone', asyn
   assert.equal(sc.reclaimPolicy, 'Delete');
   assert.equal(sc.metadata.annotations['storageclass.kubernetes.io/is-default-class'], 'true');
   await t.request('PUT', path, { ...sc, metadata: { ...sc.metadata, annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } } });
-  await ensureDefaultStorageClass(t);
+  await bootstrap(t, { kubernetesServiceIp: '10.43.0.1', advertiseAddress: '127.0.0.1', port: 6443 });
   const again = await t.request<{ metadata: { annotations: Record<string, string> } }>('GET', path);
   assert.equal(again.metadata.annotations['storageclass.kubernetes.io/is-default-class'], 'false');
 });

@@ -1,9 +1,6 @@
 // The default StorageClass a fresh cluster has, as k3s ships it: `local-path`, served by the
-// built-in local-path provisioner (src/controllers/localpath). Created when missing, never
-// overwritten, so an administrator's edits (e.g. removing the default annotation) stay.
-
-import { StatusError } from '../../api/errors.js';
-import type { Transport } from '../../client/in-process.js';
+// built-in local-path provisioner (src/controllers/localpath). bootstrap() creates it when
+// missing and never overwrites it, so an administrator's edits (e.g. the default annotation) stay.
 
 export const DEFAULT_STORAGE_CLASS_NAME = 'local-path';
 
@@ -18,19 +15,3 @@ export const DEFAULT_STORAGE_CLASS = {
   reclaimPolicy: 'Delete',
   volumeBindingMode: 'WaitForFirstConsumer',
 };
-
-const COLLECTION = '/apis/storage.k8s.io/v1/storageclasses';
-
-export async function ensureDefaultStorageClass(client: Transport): Promise<void> {
-  try {
-    await client.request('GET', `${COLLECTION}/${DEFAULT_STORAGE_CLASS_NAME}`);
-    return;
-  } catch (e) {
-    if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
-  }
-  try {
-    await client.request('POST', COLLECTION, structuredClone(DEFAULT_STORAGE_CLASS));
-  } catch (e) {
-    if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
-  }
-}

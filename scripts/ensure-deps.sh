@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Debian packages the node agent runs pods with, and the test suite's registry and stand-in images
 # are built from. Installed only when missing, as root; a temporary policy-rc.d keeps apt from
 # starting the packages' own services (docker-registry on :5000, nginx on :80).
-debs=(runc conmon docker-registry busybox-static iptables nftables iproute2 attr iputils-arping nginx-light)
+debs=(runc conmon docker-registry busybox-static iptables nftables iproute2 attr iputils-arping nginx-light python3 util-linux)
 missing=()
 for p in "${debs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if (( ${#missing[@]} )); then

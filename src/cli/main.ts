@@ -2,6 +2,7 @@
 
 import { Command } from 'commander';
 import { controllerManagerCommand, schedulerCommand, simulatedNodesCommand } from './commands/components.js';
+import { imageCommand } from './commands/image.js';
 import { serverCommand } from './commands/server.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -10,6 +11,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(controllerManagerCommand());
   program.addCommand(schedulerCommand());
   program.addCommand(simulatedNodesCommand());
+  program.addCommand(imageCommand());
   program.showHelpAfterError();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -43,6 +43,16 @@ export const SERVER_OPTIONS: OptionSpec[] = [
   { name: 'log-level', type: 'string', description: 'debug, info, warn or error', default: () => 'info' },
 ];
 
+/** The node agent's options: `k8ts agent`, and `k8ts server` for its in-process agent. */
+export const AGENT_OPTIONS: OptionSpec[] = [
+  { name: 'node-name', type: 'string', description: 'name of this node (default: the hostname)' },
+  { name: 'node-ip', type: 'string', description: 'IPv4 address the node reports and the kubelet serves on (default: the first non-loopback address)' },
+  { name: 'kubelet-port', type: 'number', description: 'port of the kubelet API (logs, exec, port-forward) the API server connects to', default: () => 10250 },
+  { name: 'private-registry', type: 'string', description: 'registries.yaml with registry mirrors and credentials, as k3s reads it', default: () => '/etc/k8ts/registries.yaml' },
+  { name: 'cluster-dns', type: 'string', description: 'IPv4 address of the cluster DNS written into pods\' resolv.conf', default: () => '10.43.0.10' },
+  { name: 'cluster-domain', type: 'string', description: 'the cluster\'s DNS domain', default: () => 'cluster.local' },
+];
+
 /** Options of the components that run on their own against an API server. */
 export const COMPONENT_OPTIONS: OptionSpec[] = [
   { name: 'config', type: 'string', description: 'YAML file with option values (keys named as the flags)' },

@@ -1,6 +1,7 @@
 // What every request handler can reach: the store, the registry, the clock, and the pluggable
 // stages (admission, authorization, tokens). Built once per server in roles/.
 
+import type { KubeletClientConfig } from './subresources/pod-proxy.js';
 import type { KubeObject } from '../api/object.js';
 import type { Registry } from '../api/registry/registry.js';
 import type { ResourceType } from '../api/registry/types.js';
@@ -72,6 +73,8 @@ export interface ServerContext {
   tokens?: TokenAuthority;
   /** How often watches that allow bookmarks get one (default one minute; tests shorten it). */
   bookmarkIntervalMs?: number;
+  /** The client certificate the API server shows kubelets (logs, exec, attach, port-forward). */
+  kubeletClient?: KubeletClientConfig;
   /** host:port clients use to reach the API server (for discovery's serverAddressByClientCIDRs). */
   serverAddress: string;
   objects(type: ResourceType): ObjectStore;

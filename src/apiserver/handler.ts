@@ -20,6 +20,7 @@ import { prepareUpdate, writeOptions } from './rest/write.js';
 import { respond } from './render.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { bindPod, evictPod, podStreaming } from './subresources/pod.js';
+import { podProxy } from './subresources/pod-proxy.js';
 import { createReview } from './subresources/reviews.js';
 import { getScale, writeScale } from './subresources/scale.js';
 import { createToken } from './subresources/service-account-token.js';
@@ -281,6 +282,7 @@ export class ApiHandler {
       case 'exec':
       case 'attach':
       case 'portforward':
+        return podProxy(req, rc);
       case 'proxy':
         return podStreaming(rc);
     }

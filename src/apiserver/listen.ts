@@ -3,12 +3,14 @@
 
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { errors } from '../api/errors.js';
 import type { ServerContext } from './context.js';
 import type { ApiHandler } from './handler.js';
 import type { ApiRequest, ApiResponse, UserInfo } from './types.js';
 import { MAX_BODY_BYTES } from './codec.js';
+import { isHijacked, writeHttpResponse, type UpgradableRequest } from './subresources/pod-proxy.js';
 
 export interface ListenOptions {
   host: string;
@@ -171,6 +173,32 @@ export function listen(handler: ApiHandler, ctx: ServerContext, opts: ListenOpti
         res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         res.end(body);
       } else res.end();
+    });
+  });
+  // exec, attach and port-forward upgrade the connection (WebSocket or SPDY); the pod proxy takes
+  // the socket over, and anything that stops earlier is answered as a plain HTTP response.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    void (async () => {
+      const abort = new AbortController();
+      socket.on('close', () => abort.abort());
+      let answer: ApiResponse;
+      try {
+        const url = requestUrl(req.url);
+        const { user, failed } = await authenticate(req, ctx);
+        if (!url) answer = handler.errorResponse(errors.badRequest(`invalid request URI ${JSON.stringify(req.url ?? '')}`));
+        else if (failed) answer = handler.errorResponse(errors.unauthorized());
+        else {
+          const apiReq: UpgradableRequest = { method: req.method ?? 'GET', url, headers: req.headers as Record<string, string | undefined>, body: Buffer.alloc(0), user, signal: abort.signal, upgrade: { socket, head } };
+          answer = await handler.handle(apiReq);
+        }
+      } catch (e) {
+        answer = handler.errorResponse(e);
+      }
+      if (!isHijacked(answer)) writeHttpResponse(socket, answer);
+    })().catch((e) => {
+      log('upgrade failed', { error: String(e) });
+      socket.destroy();
     });
   });
   server.on('tlsClientError', () => undefined);

@@ -90,6 +90,7 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
     authorizer: new RbacAuthorizer(),
     tokens: new ServiceAccountTokens(pki.serviceAccountKey),
     serverAddress: `${advertise}:${opts.httpsListenPort}`,
+    kubeletClient: { cert: pki.kubeletClientCert, key: pki.kubeletClientKey },
   });
   let ready = false;
   const handler = new ApiHandler(ctx, { isReady: () => ready, log: (msg, f) => log('error', msg, f) });

@@ -2,7 +2,7 @@
 // kubectl against it with a fresh discovery cache, as a user would.
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,7 +47,15 @@ export class Cluster {
   port = 0;
   logs = '';
 
-  constructor(readonly extraArgs: string[] = [], dataDir?: string) {
+  /** Arguments that give an agent-running cluster host-wide names of its own (set on first start). */
+  private agentArgs?: string[];
+
+  /**
+   * `agent`: run the real node agent (root, runc). Its pod network gets a /24 of its own, derived
+   * from the API port, so clusters of parallel test files never share addresses; its kubelet
+   * serves on 127.0.0.1 (tests only talk to loopback). Without it the cluster runs no agent.
+   */
+  constructor(readonly extraArgs: string[] = [], dataDir?: string, readonly opts: { agent?: boolean; registriesYaml?: string } = {}) {
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
     this.cacheDir = mkdtempSync(join(tmpdir(), 'k8ts-kcache-'));
   }
@@ -59,7 +67,14 @@ export class Cluster {
   async start(port?: number): Promise<void> {
     this.port = port ?? (this.port || (await freePort()));
     this.logs = '';
-    const proc = spawn(BIN, ['server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--bind-address', '127.0.0.1', ...this.extraArgs], {
+    if (!this.opts.agent) this.agentArgs = ['--disable-agent'];
+    if (!this.agentArgs) {
+      const registries = join(this.dataDir, 'registries.yaml');
+      if (this.opts.registriesYaml) writeFileSync(registries, this.opts.registriesYaml);
+      const cidr = `10.${200 + ((this.port >> 8) % 50)}.${this.port & 255}.0/24`;
+      this.agentArgs = ['--node-ip', '127.0.0.1', '--kubelet-port', String(await freePort()), '--cluster-cidr', cidr, '--private-registry', registries];
+    }
+    const proc = spawn(BIN, ['server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--bind-address', '127.0.0.1', ...this.agentArgs, ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, K8TS_LOG_LEVEL: 'warn' },
     });

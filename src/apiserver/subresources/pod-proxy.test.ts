@@ -203,5 +203,9 @@ describe('pod-proxy to a kubelet', () => {
       ws.on('error', () => undefined);
     });
     assert.equal(status, 400);
+    // Logs of a pod no node runs yet: no location, so upstream answers 204 with nothing.
+    const lp = '/api/v1/namespaces/default/pods/pending/log';
+    const res = await podProxy(apiReq('GET', lp), rcFor('GET', lp));
+    assert.deepEqual([res.status, res.body], [204, '']);
   });
 });

@@ -151,14 +151,6 @@ export function kubeletError(status: number, body: string, resource: string, nam
   return new StatusError(status, reason, `${message} ( ${resource} ${name})`, { name, kind: resource, causes: [{ reason: 'UnexpectedServerResponse', message: body }] });
 }
 
-async function podAndNode(rc: RequestContext): Promise<{ pod: KubeObject; node?: KubeObject }> {
-  const pod = await rc.server.objects(rc.type).get(namespaceFor(rc), rc.info.name);
-  const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
-  if (!nodeName) return { pod };
-  const node = await rc.server.objectsOf('', 'nodes').get(undefined, nodeName);
-  return { pod, node };
-}
-
 /** Headers that stay with the API server: credentials, impersonation, hop-by-hop routing. */
 const DROPPED = /^(authorization|host|impersonate-.*|proxy-.*|x-remote-.*|content-length)$/;
 
@@ -250,31 +242,32 @@ export async function podProxy(req: UpgradableRequest, rc: RequestContext): Prom
   const sub = rc.info.subresource as 'log' | 'exec' | 'attach' | 'portforward';
   const podName = rc.info.name;
   const q = req.url.searchParams;
-  // Validation that needs no pod comes first, as upstream decodes options before the lookup.
+  // Options are decoded (and refused) before the pod is looked up, as upstream does.
   const logQuery = sub === 'log' ? podLogQuery(q, podName) : undefined;
-  const { pod, node } = await podAndNode(rc);
+  const pod = await rc.server.objects(rc.type).get(namespaceFor(rc), podName);
   const ns = pod.metadata?.namespace ?? namespaceFor(rc) ?? '';
+  const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
   const enc = encodeURIComponent;
   let path: string;
   if (sub === 'log') {
     const container = chooseContainer(pod, q.get('container') ?? '', 'log');
-    // An unscheduled pod has no logs yet: upstream answers an empty 200.
-    if (!node) return { status: 200, headers: { 'content-type': 'text/plain' }, body: '' };
+    // No node, no location: upstream's LocationStreamer then has no stream and answers 204.
+    if (!nodeName) return { status: 204, headers: {}, body: '' };
     const qs = logQuery!.toString();
     path = `/containerLogs/${enc(ns)}/${enc(podName)}/${enc(container)}${qs ? `?${qs}` : ''}`;
   } else if (sub === 'exec' || sub === 'attach') {
     const container = chooseContainer(pod, q.get('container') ?? '', sub);
-    if (!node) throw errors.badRequest(`pod ${podName} does not have a host assigned`);
+    if (!nodeName) throw errors.badRequest(`pod ${podName} does not have a host assigned`);
     path = `/${sub}/${enc(ns)}/${enc(podName)}/${enc(container)}?${streamQuery(q, sub).toString()}`;
   } else {
-    if (!node) throw errors.badRequest(`pod ${podName} does not have a host assigned`);
+    if (!nodeName) throw errors.badRequest(`pod ${podName} does not have a host assigned`);
     const ports = q.getAll('ports').map((p) => `port=${enc(p)}`).join('&');
     path = `/portForward/${enc(ns)}/${enc(podName)}${ports ? `?${ports}` : ''}`;
   }
   const kc = kubeletClientOf(rc.server);
-  if (!kc) throw errors.serviceUnavailable(`no node agent is serving node "${node?.metadata?.name ?? ''}"`);
-  const addr = kubeletAddress(node!, kc.defaultPort);
-  const target = { ...addr, path };
+  if (!kc) throw errors.serviceUnavailable(`no node agent is serving node "${nodeName}"`);
+  const node = await rc.server.objectsOf('', 'nodes').get(undefined, nodeName);
+  const target = { ...kubeletAddress(node, kc.defaultPort), path };
   if (sub === 'log') return streamLogs(target, kc, podName);
   if (!req.upgrade) throw errors.badRequest('Upgrade request required');
   return proxyUpgrade(req.upgrade, req, target, kc);

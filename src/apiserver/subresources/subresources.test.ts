@@ -188,11 +188,12 @@ describe('subresources through the handler', () => {
     assert.equal(p.body.message, 'forbidden: User "system:serviceaccount:default:bot" cannot get path "/metrics"');
   });
 
-  test('log, exec and portforward need a node: an unscheduled pod is a BadRequest', async () => {
-    for (const sub of ['log', 'exec', 'portforward', 'attach']) {
-      const r = await req(sub === 'log' ? 'GET' : 'POST', `${NS}/pods/st/${sub}`);
+  test('exec, attach and portforward need a node (BadRequest); logs of an unscheduled pod are empty (204), as upstream', async () => {
+    for (const sub of ['exec', 'portforward', 'attach']) {
+      const r = await req('POST', `${NS}/pods/st/${sub}`);
       assert.deepEqual([r.status, r.body.message], [400, 'pod st does not have a host assigned'], sub);
     }
+    assert.equal((await s.request('GET', `${NS}/pods/st/log`)).status, 204);
     assert.equal((await req('GET', `${NS}/pods/b1/log`)).status, 503);
   });
 

@@ -13,6 +13,9 @@ export interface Pki {
   serverKey: string;
   adminCert: string;
   adminKey: string;
+  /** What the API server shows kubelets when it proxies logs, exec, attach and port-forward. */
+  kubeletClientCert: string;
+  kubeletClientKey: string;
   serviceAccountKey: string;
 }
 
@@ -23,6 +26,8 @@ const FILES: Record<keyof Pki, string> = {
   serverKey: 'serving-kube-apiserver.key',
   adminCert: 'client-admin.crt',
   adminKey: 'client-admin.key',
+  kubeletClientCert: 'client-kube-apiserver-kubelet.crt',
+  kubeletClientKey: 'client-kube-apiserver-kubelet.key',
   serviceAccountKey: 'service.key',
 };
 
@@ -116,8 +121,11 @@ export async function ensurePki(dir: string, opts: PkiOptions): Promise<Pki> {
   const admin = existsSync(path('adminCert')) && existsSync(path('adminKey'))
     ? { cert: readFileSync(path('adminCert'), 'utf8'), key: readFileSync(path('adminKey'), 'utf8') }
     : await leaf('CN=system:admin, O=system:masters', ['1.3.6.1.5.5.7.3.2']);
+  const kubeletClient = existsSync(path('kubeletClientCert')) && existsSync(path('kubeletClientKey'))
+    ? { cert: readFileSync(path('kubeletClientCert'), 'utf8'), key: readFileSync(path('kubeletClientKey'), 'utf8') }
+    : await leaf('CN=kube-apiserver-kubelet-client, O=system:masters', ['1.3.6.1.5.5.7.3.2']);
   const sa = await loadOrMakeKey('serviceAccountKey');
-  const pki: Pki = { caCert: caCertPem, caKey: ca.pem, serverCert: server.cert, serverKey: server.key, adminCert: admin.cert, adminKey: admin.key, serviceAccountKey: sa.pem };
+  const pki: Pki = { caCert: caCertPem, caKey: ca.pem, serverCert: server.cert, serverKey: server.key, adminCert: admin.cert, adminKey: admin.key, kubeletClientCert: kubeletClient.cert, kubeletClientKey: kubeletClient.key, serviceAccountKey: sa.pem };
   for (const k of Object.keys(FILES) as (keyof Pki)[]) writeFileSync(path(k), pki[k], { mode: 0o600 });
   return pki;
 }

@@ -2,12 +2,15 @@
 
 import { Command } from 'commander';
 import { controllerManagerCommand, schedulerCommand, simulatedNodesCommand } from './commands/components.js';
+import { agentCommand, killAllCommand } from './commands/agent.js';
 import { imageCommand } from './commands/image.js';
 import { serverCommand } from './commands/server.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('k8ts').description('Kubernetes in TypeScript: one package, one command to a cluster').version('0.1.0');
   program.addCommand(serverCommand());
+  program.addCommand(agentCommand());
+  program.addCommand(killAllCommand());
   program.addCommand(controllerManagerCommand());
   program.addCommand(schedulerCommand());
   program.addCommand(simulatedNodesCommand());

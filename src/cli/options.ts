@@ -49,6 +49,7 @@ export const AGENT_OPTIONS: OptionSpec[] = [
   { name: 'node-ip', type: 'string', description: 'IPv4 address the node reports and the kubelet serves on (default: the first non-loopback address)' },
   { name: 'kubelet-port', type: 'number', description: 'port of the kubelet API (logs, exec, port-forward) the API server connects to', default: () => 10250 },
   { name: 'private-registry', type: 'string', description: 'registries.yaml with registry mirrors and credentials, as k3s reads it', default: () => '/etc/k8ts/registries.yaml' },
+  { name: 'disable-default-registry-endpoint', type: 'boolean', description: 'pull only through the mirrors registries.yaml names, never from the registry itself (as k3s)', default: () => false },
   { name: 'cluster-dns', type: 'string', description: 'IPv4 address of the cluster DNS written into pods\' resolv.conf', default: () => '10.43.0.10' },
   { name: 'cluster-domain', type: 'string', description: 'the cluster\'s DNS domain', default: () => 'cluster.local' },
 ];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Registry } from '../api/registry/registry.js';
 import { builtinResourceTypes } from '../api/registry/builtin.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { DEFAULT_SERVICE_NETWORK, nthAddress, ServiceAllocator, serviceAllocation } from '../apiserver/admission/service-allocation.js';
@@ -22,9 +23,11 @@ import { inProcessTransport } from '../client/in-process.js';
 import { openStore } from '../storage/open.js';
 import { realClock } from '../client/workqueue.js';
 import { simulatedNodes } from '../simulator/index.js';
+import { agentPreconditions, runAgent, type AgentOptions } from './agent.js';
 import { controllerContext, leaseTiming, runLeaderElected } from './controller-manager.js';
 import { builtinControllers, schedulerComponents } from './controllers.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { ensureNodeToken } from './node-token.js';
 import type { Logger } from './log.js';
 
 export interface ServerOptions {
@@ -42,6 +45,8 @@ export interface ServerOptions {
   simulatedNodes: number;
   simulatedFailingImages: string[];
   leaseDurationSeconds: number;
+  /** The in-process node agent's settings (unless disableAgent). */
+  agent: Omit<AgentOptions, 'dataDir' | 'transport' | 'caCert' | 'log'>;
   log: Logger;
 }
 
@@ -58,6 +63,17 @@ function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string,
   }
   if (!opts.disableScheduler) {
     running.push(runLeaderElected(transport('kube-scheduler'), { component: 'kube-scheduler', log, leaseTiming: timing }, schedulerComponents, signal));
+  }
+  if (!opts.disableAgent) {
+    const missing = agentPreconditions();
+    if (missing.length) {
+      opts.log('error', `the node agent cannot run pods here; missing: ${missing.join(', ')}. The API server and controllers keep running (--disable-agent skips the agent)`);
+    } else {
+      const name = opts.agent.nodeName ?? hostname().toLowerCase();
+      const user = { username: `system:node:${name}`, groups: ['system:nodes', 'system:masters', 'system:authenticated'] };
+      const agentLog: Logger = (level, msg, f) => opts.log(level, msg, { component: 'agent', ...f });
+      running.push(runAgent({ ...opts.agent, nodeName: name, dataDir: opts.dataDir, transport: inProcessTransport(handler, user, 'kubelet/v1.32.4 (k8ts)'), caCert, log: agentLog }, signal).catch((e: unknown) => opts.log('error', 'node agent failed', { error: e instanceof Error ? e.stack : String(e) })));
+    }
   }
   if (opts.simulatedNodes > 0) {
     const ctx = controllerContext(transport('kubelet'), 'kubelet', realClock, log);
@@ -86,7 +102,7 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
     store,
     registry,
     now: () => new Date(),
-    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, serviceAllocation(new ServiceAllocator(network))],
+    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, serviceAllocation(new ServiceAllocator(network))],
     authorizer: new RbacAuthorizer(),
     tokens: new ServiceAccountTokens(pki.serviceAccountKey),
     serverAddress: `${advertise}:${opts.httpsListenPort}`,
@@ -97,10 +113,10 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
   const server = await listen(handler, ctx, { host: opts.bindAddress, port: opts.httpsListenPort, cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert }, (msg, f) => log('warn', msg, f));
   const url = `https://${advertise}:${opts.httpsListenPort}`;
   await bootstrap(inProcessTransport(handler), { kubernetesServiceIp, advertiseAddress: advertise, port: opts.httpsListenPort });
+  await ensureNodeToken(inProcessTransport(handler), opts.dataDir, pki.caCert);
   writeKubeconfig(opts.writeKubeconfig, { server: url, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey });
   ready = true;
   log('info', 'k8ts server is ready', { url, kubeconfig: opts.writeKubeconfig, datastore: opts.datastoreEndpoint ?? 'sqlite' });
-  if (!opts.disableAgent) log('info', 'the node agent is not part of this build yet; running the control plane only');
   // The control plane's own components, in-process but through the same request path as any
   // client, each leader-elected so a second server on the same store stays idle.
   const components = runComponents(handler, opts, pki.caCert, signal);

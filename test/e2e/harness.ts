@@ -72,7 +72,7 @@ export class Cluster {
       const registries = join(this.dataDir, 'registries.yaml');
       if (this.opts.registriesYaml) writeFileSync(registries, this.opts.registriesYaml);
       const cidr = `10.${200 + ((this.port >> 8) % 50)}.${this.port & 255}.0/24`;
-      this.agentArgs = ['--node-ip', '127.0.0.1', '--kubelet-port', String(await freePort()), '--cluster-cidr', cidr, '--private-registry', registries];
+      this.agentArgs = ['--node-ip', '127.0.0.1', '--kubelet-port', String(await freePort()), '--cluster-cidr', cidr, '--private-registry', registries, '--disable-default-registry-endpoint'];
     }
     const proc = spawn(BIN, ['server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--bind-address', '127.0.0.1', ...this.agentArgs, ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,8 +113,17 @@ export class Cluster {
 
   async cleanup(): Promise<void> {
     await this.kill('SIGKILL');
+    // Pods outlive their agent: stop them and remove their namespaces, links and mounts.
+    if (this.opts.agent) await this.killAll();
     rmSync(this.dataDir, { recursive: true, force: true });
     rmSync(this.cacheDir, { recursive: true, force: true });
+  }
+
+  /** `k8ts killall` for this cluster's data dir. */
+  killAll(): Promise<string> {
+    return new Promise((res, rej) => {
+      execFile(BIN, ['killall', '--data-dir', this.dataDir], { timeout: 120_000 }, (err, stdout, stderr) => (err ? rej(new Error(`k8ts killall failed: ${stderr}`)) : res(stdout)));
+    });
   }
 
   kubectl(args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {

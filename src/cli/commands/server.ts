@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runServer } from '../../roles/server.js';
 import { isLogLevel, makeLogger } from '../../roles/log.js';
-import { addOptions, resolveOptions, SERVER_OPTIONS } from '../options.js';
+import { addOptions, AGENT_OPTIONS, resolveOptions, SERVER_OPTIONS } from '../options.js';
+import { agentSettings } from './agent.js';
 
 export function serverCommand(): Command {
   const cmd = new Command('server').description('run the control plane (API server, embedded datastore) of a cluster');
-  addOptions(cmd, SERVER_OPTIONS);
+  addOptions(cmd, [...SERVER_OPTIONS, ...AGENT_OPTIONS]);
   cmd.action(async (flags: Record<string, unknown>) => {
-    const o = resolveOptions(SERVER_OPTIONS, flags);
+    const o = resolveOptions([...SERVER_OPTIONS, ...AGENT_OPTIONS], flags);
     const level = String(o['log-level']);
     if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
     const log = makeLogger('server', level);
@@ -32,6 +33,7 @@ export function serverCommand(): Command {
         simulatedNodes: Number(o['simulated-nodes']),
         simulatedFailingImages: String(o['simulated-failing-images']).split(',').map((s) => s.trim()).filter(Boolean),
         leaseDurationSeconds: Number(o['lease-duration-seconds']),
+        agent: agentSettings(o),
         log,
       },
       abort.signal,

@@ -2,6 +2,7 @@
 // which node a claim's volume goes to, and the PersistentVolume it makes for a claim.
 
 import { join } from 'node:path';
+import { defaultClass } from '../../api/storage-class.js';
 import type { KubeObject } from '../../api/object.js';
 
 export const PROVISIONER = 'rancher.io/local-path';
@@ -14,8 +15,6 @@ export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-p
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
 export const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
-const ANN_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
-const ANN_BETA_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';
 
 export interface ClaimSpec {
   storageClassName?: string | null;
@@ -40,11 +39,6 @@ export const claimSpec = (o: KubeObject) => (o.spec ?? {}) as ClaimSpec;
 export const volumeSpec = (o: KubeObject) => (o.spec ?? {}) as VolumeSpec;
 export const phaseOf = (o: KubeObject) => (o.status as { phase?: string } | undefined)?.phase;
 
-export function isDefaultClass(sc: KubeObject): boolean {
-  const a = sc.metadata?.annotations ?? {};
-  return a[ANN_DEFAULT_CLASS] === 'true' || a[ANN_BETA_DEFAULT_CLASS] === 'true';
-}
-
 /**
  * The StorageClass a claim is provisioned with when it is this provisioner's: the named class, or
  * for a claim with no class at all the default class (the newest, as upstream picks among several).
@@ -55,8 +49,7 @@ export function classForClaim(pvc: KubeObject, classes: KubeObject[]): KubeObjec
   let sc: KubeObject | undefined;
   if (typeof name === 'string') sc = name ? classes.find((c) => c.metadata?.name === name) : undefined;
   else {
-    const defaults = classes.filter(isDefaultClass).sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
-    sc = defaults[0];
+    sc = defaultClass(classes);
   }
   return sc && sc.provisioner === PROVISIONER ? sc : undefined;
 }

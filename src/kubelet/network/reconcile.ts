@@ -2,7 +2,7 @@
 // allocations behind for sandboxes that no longer exist; remove everything of ours not in `known`.
 
 import { readdir } from 'node:fs/promises';
-import { execOk, execTool } from './exec.js';
+import { execTool } from './exec.js';
 import { IpamStore, intToIp, ipToInt } from './ipam.js';
 import { netnsName, netnsPattern, vethName, vethPattern } from './names.js';
 import { NETNS_DIR, vethMaster } from './pod-network.js';
@@ -71,7 +71,12 @@ export async function cleanupOrphans(network: PodNetwork, known: Set<string>): P
       report.neighbours.push(e.dst);
     }
   }
-  if (cmds.length) await execOk('ip', ['-batch', '-'], `${cmds.join('\n')}\n`);
+  // Best effort and race-tolerant (-force goes on past a command that fails, e.g. a namespace
+  // someone else removed meanwhile): what is left is tried again on the next start.
+  if (cmds.length) {
+    const r = await execTool('ip', ['-force', '-batch', '-'], `${cmds.join('\n')}\n`);
+    if (r.code !== 0) o.log('warn', 'some orphaned pod network objects could not be removed', { error: r.stderr.trim() });
+  }
   if (report.sandboxes.length + report.netns.length + report.veths.length + report.neighbours.length > 0) {
     o.log('info', 'removed orphaned pod network objects', { ...report });
   }

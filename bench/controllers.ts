@@ -37,7 +37,7 @@ async function startServer(simulatedNodes: number, extraArgs: string[] = []): Pr
   const cmd = prof ? process.execPath : BIN;
   const pre = prof ? ['--cpu-prof', '--cpu-prof-dir', prof, BIN] : [];
   // A /14 holds a /24 for each of 1,000 nodes (the default /16 holds 256), as a real cluster of that size needs.
-  const proc = spawn(cmd, [...pre, 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', String(simulatedNodes), '--cluster-cidr', '10.64.0.0/14', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
+  const proc = spawn(cmd, [...pre, 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', String(simulatedNodes), '--cluster-cidr', '10.64.0.0/14', '--disable-agent', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
   // A benchmark that fails half-way must not leave its server running.
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -40,7 +40,7 @@ function pct(values: number[], p: number): number {
 
 async function startServer(dataDir: string, port: number): Promise<{ pid: number; readyMs: number; stop(): Promise<void> }> {
   const t0 = performance.now();
-  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--https-listen-port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
+  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--https-listen-port', String(port), '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   // A benchmark that fails half-way must not leave its server running.

@@ -140,6 +140,8 @@ export class FakeRuntime implements RuntimeService {
     return this.containers.get(id);
   }
 
+  async reopenContainerLog(): Promise<void> {}
+
   async execSync(id: string, cmd: string[]): Promise<ExecSyncResponse> {
     return this.onExec(id, cmd);
   }

@@ -18,6 +18,7 @@ import type { ContainerStatus as CriContainerStatus, ImageService, RuntimeServic
 import { parseResolvConf } from './kuberuntime/dns.js';
 import { POD_UID } from './kuberuntime/labels.js';
 import { NodeLease } from './lease.js';
+import { DEFAULT_LOG_ROTATION, rotateContainerLogs } from './log-rotation.js';
 import { capacityOf, collectMachineInfo, nodeConditions, nodeLabels, nodeStatus, nodeStatusChanged, type MachineInfo, type NodeCondition } from './node-status.js';
 import { PodSync } from './pod-sync.js';
 import { PodWorkers } from './pod-workers.js';
@@ -183,6 +184,8 @@ export class Kubelet {
     if (signal.aborted) return;
     this.every(this.o.relistMs ?? 1000, () => this.relist());
     this.every(this.o.housekeepingMs ?? 2000, () => this.housekeeping());
+    // Upstream's container log manager checks every 10 s.
+    this.every(10_000, () => rotateContainerLogs(this.o.runtime, { ...DEFAULT_LOG_ROTATION, now: () => new Date(this.clock.now()) }));
     await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
     this.workers.stop();
   }

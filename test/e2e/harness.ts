@@ -34,6 +34,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Polls `check` until it returns something truthy (returned), or fails after `ms`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export interface KubectlResult {
   code: number;
   stdout: string;

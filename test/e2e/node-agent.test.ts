@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorkshopRegistry, type WorkshopRegistry } from '../fixtures/registry/workshop-registry.js';
-import { Cluster, ROOT } from './harness.js';
+import { Cluster, eventually, ROOT } from './harness.js';
 
 const KUBE = join(ROOT, '..', 'shared', 'workshop', 'kube');
 
@@ -26,15 +26,6 @@ describe('real pods on the node agent (workshop sections 1, 3, 6, 7)', () => {
     await registry?.stop();
   });
 
-  const eventually = async <T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
   const jsonpath = (kind: string, name: string, path: string) => c.ok(['get', kind, name, '-o', `jsonpath=${path}`]);
   const row = async (pod: string) => (await c.ok(['get', 'pod', pod, '--no-headers'])).trim().split(/\s{2,}/);
   const apply = (yaml: string) => c.ok(['apply', '-f', '-'], yaml);

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { startWorkshopRegistry, type WorkshopRegistry } from '../fixtures/registry/workshop-registry.js';
-import { Cluster } from './harness.js';
+import { Cluster, eventually } from './harness.js';
 
 describe('node agent faults', () => {
   let registry: WorkshopRegistry;
@@ -23,15 +23,6 @@ describe('node agent faults', () => {
     await registry?.stop();
   });
 
-  const eventually = async <T>(what: string, check: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
   /** pod name → containerID of its (only) container, for pods that are Running. */
   const containers = async (): Promise<Map<string, string>> => {
     const out = await c.ok(['get', 'pods', '-l', 'app=many', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.status.containerStatuses[0].containerID}{"\\n"}{end}']);

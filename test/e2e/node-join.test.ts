@@ -9,17 +9,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorkshopRegistry, type WorkshopRegistry } from '../fixtures/registry/workshop-registry.js';
-import { BIN, Cluster, freePort } from './harness.js';
-
-const eventually = async <T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
+import { BIN, Cluster, eventually, freePort } from './harness.js';
 
 describe('k8ts agent joins a server', () => {
   let registry: WorkshopRegistry;

@@ -227,6 +227,9 @@ export interface RuntimeService {
   listContainers(filter?: { podSandboxId?: string; labelSelector?: Record<string, string> }): Promise<ContainerStatus[]>;
   containerStatus(containerId: string): Promise<ContainerStatus | undefined>;
 
+  /** CRI ReopenContainerLog: after the kubelet renamed a running container's log to rotate it, write a fresh file at the path. */
+  reopenContainerLog(containerId: string): Promise<void>;
+
   /** Runs a command in the container and collects its output (exec probes, hooks). */
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
   /** kubectl exec. */

@@ -33,7 +33,7 @@ export interface RuncRuntimeOptions {
   cgroupRoot?: string;
   runcPath?: string;
   conmonPath?: string;
-  /** Per-container log size cap (conmon truncates beyond it). Default 10 MiB. */
+  /** Per-container log size cap (conmon truncates beyond it). Default 40 MiB. */
   logSizeMax?: number;
   log?: (msg: string) => void;
 }
@@ -122,7 +122,8 @@ export class RuncRuntime implements RuntimeService {
     this.cgroupRoot = opts.cgroupRoot ?? '/sys/fs/cgroup';
     this.runc = whichSync(opts.runcPath ?? 'runc');
     this.conmon = whichSync(opts.conmonPath ?? 'conmon');
-    this.logSizeMax = opts.logSizeMax ?? 10 * 1024 * 1024;
+    // A backstop: the kubelet rotates at 10 MiB; conmon truncates only a log that outgrew that fourfold.
+    this.logSizeMax = opts.logSizeMax ?? 40 * 1024 * 1024;
     this.log = opts.log ?? (() => undefined);
     this.sandboxes = new SandboxManager({
       dir: join(this.stateDir, 'sandboxes'),
@@ -506,10 +507,7 @@ export class RuncRuntime implements RuntimeService {
     return text === undefined ? undefined : text.slice(0, TERMINATION_MESSAGE_MAX);
   }
 
-  /**
-   * Not in the RuntimeService contract (CRI ReopenContainerLog): after the kubelet renames a container's
-   * log file to rotate it, conmon reopens the path and writes a fresh file there.
-   */
+  /** After the kubelet renamed a container's log file to rotate it, conmon reopens the path and writes a fresh file there. */
   async reopenContainerLog(containerId: string): Promise<void> {
     await this.requireRunning(containerId);
     await conmonCtl(this.bundle(containerId), '2 0 0\n'); // REOPEN_LOGS_EVENT

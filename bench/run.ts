@@ -7,6 +7,8 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, freePort, ROOT } from '../test/e2e/harness.js';
+import { agentPreconditions } from '../src/roles/agent.js';
+import { nodeBench } from './node.js';
 import { controllersBench } from './controllers.js';
 
 interface Client {
@@ -227,3 +229,7 @@ async function main(): Promise<void> {
 await main();
 // Controller and scheduler figures (bench/controllers.ts) → bench/results/controllers.json.
 await controllersBench();
+// Real pods on the node agent (bench/node.ts) → bench/results/node.json; needs root and runc.
+const missing = agentPreconditions();
+if (missing.length) process.stderr.write(`bench: node agent figures not measured, this machine lacks: ${missing.join(', ')}\n`);
+else await nodeBench();

@@ -17,6 +17,7 @@ import type { Log } from '../controllers/framework/controller.js';
 import type { ContainerStatus as CriContainerStatus, ImageService, RuntimeService } from './cri/types.js';
 import { parseResolvConf } from './kuberuntime/dns.js';
 import { POD_UID } from './kuberuntime/labels.js';
+import { garbageCollectImages } from './image-gc.js';
 import { NodeLease } from './lease.js';
 import { DEFAULT_LOG_ROTATION, rotateContainerLogs } from './log-rotation.js';
 import { capacityOf, collectMachineInfo, nodeConditions, nodeLabels, nodeStatus, nodeStatusChanged, type MachineInfo, type NodeCondition } from './node-status.js';
@@ -184,6 +185,11 @@ export class Kubelet {
     if (signal.aborted) return;
     this.every(this.o.relistMs ?? 1000, () => this.relist());
     this.every(this.o.housekeepingMs ?? 2000, () => this.housekeeping());
+    // Upstream's image GC runs every 5 minutes.
+    this.every(5 * 60_000, async () => {
+      const removed = await garbageCollectImages(this.o.runtime, this.o.images, join(this.o.dataDir, 'agent'));
+      if (removed.length) this.o.log('info', 'removed unused images under disk pressure', { images: removed.map((i) => i.repoTags[0] ?? i.id) });
+    });
     // Upstream's container log manager checks every 10 s.
     this.every(10_000, () => rotateContainerLogs(this.o.runtime, { ...DEFAULT_LOG_ROTATION, now: () => new Date(this.clock.now()) }));
     await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));

@@ -309,6 +309,49 @@ spec:
     assert.match(await c.ok(['exec', 'ready-tcp', '--', 'sh', '-c', 'printf "GET / HTTP/1.0\\r\\nX-Workshop: yes\\r\\n\\r\\n" | nc 127.0.0.1 8000']), /X-Workshop: yes/i);
   });
 
+  test('init containers run first (Init:0/1), env comes from fields, resources and ConfigMaps, SPDY exec still works', async () => {
+    await apply(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: env-source}
+data: {COLOR: blue}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: staged}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: staged}}
+  template:
+    metadata: {labels: {app: staged}}
+    spec:
+      volumes: [{name: work, emptyDir: {}}]
+      initContainers:
+      - name: prepare
+        image: busybox
+        command: [sh, -c, "sleep 3; echo prepared > /work/state"]
+        volumeMounts: [{name: work, mountPath: /work}]
+      containers:
+      - name: app
+        image: busybox
+        command: [sh, -c, "echo \\"state=$(cat /work/state) pod=$POD_NAME color=$COLOR mem=$MEM_LIMIT greeting=$GREETING\\"; sleep 3600"]
+        resources: {limits: {memory: 64Mi}}
+        env:
+        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: MEM_LIMIT, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+        - {name: GREETING, value: "hello $(COLOR)"}
+        envFrom: [{configMapRef: {name: env-source}}]
+        volumeMounts: [{name: work, mountPath: /work}]
+`);
+    const pod = await eventually('the staged pod', async () => (await c.ok(['get', 'pods', '-l', 'app=staged', '-o', 'name'])).trim().replace('pod/', '') || undefined);
+    await eventually('Init:0/1', async () => (await row(pod))[2] === 'Init:0/1', 20_000);
+    await eventually('Running', async () => (await row(pod))[2] === 'Running');
+    assert.equal((await c.ok(['logs', 'deploy/staged'])).trim(), `state=prepared pod=${pod} color=blue mem=64 greeting=hello blue`);
+    assert.equal(await jsonpath('pod', pod, '{.status.initContainerStatuses[0].state.terminated.reason}'), 'Completed');
+    // kubectl's SPDY/3.1 path (the one older clients use).
+    const spdy = await new Promise<string>((res, rej) => execFile('kubectl', ['--kubeconfig', c.kubeconfig, '--cache-dir', c.cacheDir, 'exec', pod, '--', 'cat', '/work/state'], { env: { ...process.env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } }, (err, out) => (err ? rej(err) : res(out))));
+    assert.equal(spdy, 'prepared\n');
+  });
+
   test('failures show as upstream: CrashLoopBackOff with growing back-off, OOMKilled, ImagePullBackOff', async () => {
     await apply(`apiVersion: v1
 kind: Pod

@@ -1,6 +1,7 @@
 // The write path shared by create, update, patch and the subresources: type checks, server-owned
 // metadata, defaulting, admission, validation, managedFields, dry run, storage.
 
+import { validateObjectMetaUpdate } from '../../api/validation/object-meta.js';
 import { errors, field, FieldError } from '../../api/errors.js';
 import { cloneJson, isPlainObject, type KubeObject, type ManagedFieldsEntry } from '../../api/object.js';
 import { apiVersionOf, type ResourceType } from '../../api/registry/types.js';
@@ -293,7 +294,11 @@ async function finishUpdate(rc: RequestContext, obj: KubeObject, old: KubeObject
   const oldGeneration = old.metadata?.generation;
   if (tracksGeneration(t)) obj.metadata!.generation = (oldGeneration ?? 1) + (generationChanged(t, obj, old) ? 1 : 0);
   else delete obj.metadata!.generation;
-  const errs = [...(t.strategy.validate?.(obj) ?? []), ...(t.strategy.validateUpdate?.(obj, old) ?? [])];
+  // A status write keeps everything but metadata and status from the stored (valid) object, so
+  // as upstream's status strategies it validates the metadata update, not the spec again.
+  const errs = rc.info.subresource === 'status'
+    ? validateObjectMetaUpdate(obj.metadata, old.metadata)
+    : [...(t.strategy.validate?.(obj) ?? []), ...(t.strategy.validateUpdate?.(obj, old) ?? [])];
   validateOrThrow(t, obj.metadata?.name ?? '', errs);
   if (computeManaged) setManaged(obj, managed(rc, old, obj, opts));
   return obj;

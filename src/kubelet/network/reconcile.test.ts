@@ -1,5 +1,5 @@
-// Root test of orphan cleanup on real netns. Its own names (bridge k8c2, netns k8c-r-, veths vk8cr,
-// 10.251.1.64/26), so it never sees the objects of pod-network.test.ts running beside it.
+// Root test of orphan cleanup on real netns. Its own names (bridge k8r2, netns k8r-, veths vk8r,
+// 10.251.1.64/26), none a prefix of pod-network.test.ts's (k8c-, vk8c), whose cleanup runs beside it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,11 +13,11 @@ import { assertRootNetworking, cleanupPrefixes, neighbour, pingFrom } from './ne
 import { PodNetwork } from './pod-network.js';
 import { cleanupOrphans } from './reconcile.js';
 
-const NAMES = { bridge: 'k8c2', netnsPrefix: 'k8c-r-', vethPrefix: 'vk8cr' };
+const NAMES = { bridge: 'k8r2', netnsPrefix: 'k8r-', vethPrefix: 'vk8r' };
 
 test('cleanupOrphans removes what a crashed agent left for unknown sandboxes, and nothing else', async (t) => {
   assertRootNetworking();
-  const dir = await mkdtemp(join(tmpdir(), 'k8c-reconcile-'));
+  const dir = await mkdtemp(join(tmpdir(), 'k8r-reconcile-'));
   t.after(async () => {
     await cleanupPrefixes(NAMES);
     await rm(dir, { recursive: true, force: true });
@@ -37,11 +37,11 @@ test('cleanupOrphans removes what a crashed agent left for unknown sandboxes, an
   await execOk('ip', ['-batch', '-'], [
     `netns add ${strayNs}`,
     `link add ${strayVeth} type veth peer name ${strayVeth}p`,
-    `link set ${strayVeth} master k8c2`,
-    'neigh replace 10.251.1.100 lladdr 02:00:00:00:00:64 dev k8c2 nud reachable',
+    `link set ${strayVeth} master k8r2`,
+    'neigh replace 10.251.1.100 lladdr 02:00:00:00:00:64 dev k8r2 nud reachable',
   ].join('\n') + '\n');
   // Someone else's objects that merely look alike must stay.
-  const foreignNs = 'k8c-rX-foreign';
+  const foreignNs = 'k8rX-foreign';
   await execOk('ip', ['netns', 'add', foreignNs]);
 
   const restarted = new PodNetwork(opts);
@@ -54,10 +54,10 @@ test('cleanupOrphans removes what a crashed agent left for unknown sandboxes, an
   assert.deepEqual(await restarted.list(), ['keep']);
   assert.ok(!existsSync(gone1.netnsPath));
   assert.ok(!existsSync(`/sys/class/net/${vethName(NAMES.vethPrefix, 'gone-1')}`));
-  assert.equal(await neighbour(gone1.ip, 'k8c2'), '');
+  assert.equal(await neighbour(gone1.ip, NAMES.bridge), '');
   assert.ok(!existsSync(`/var/run/netns/${strayNs}`));
   assert.ok(!existsSync(`/sys/class/net/${strayVeth}`));
-  assert.equal(await neighbour('10.251.1.100', 'k8c2'), '');
+  assert.equal(await neighbour('10.251.1.100', NAMES.bridge), '');
   assert.ok(existsSync(`/var/run/netns/${foreignNs}`), 'a netns not matching our pattern is left alone');
   await execOk('ip', ['netns', 'del', foreignNs]);
 

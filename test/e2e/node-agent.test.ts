@@ -345,7 +345,11 @@ spec:
     const pod = await eventually('the staged pod', async () => (await c.ok(['get', 'pods', '-l', 'app=staged', '-o', 'name'])).trim().replace('pod/', '') || undefined);
     await eventually('Init:0/1', async () => (await row(pod))[2] === 'Init:0/1', 20_000);
     await eventually('Running', async () => (await row(pod))[2] === 'Running');
-    assert.equal((await c.ok(['logs', 'deploy/staged'])).trim(), `state=prepared pod=${pod} color=blue mem=64 greeting=hello blue`);
+    const line = `state=prepared pod=${pod} color=blue mem=64 greeting=hello blue`;
+    assert.equal((await c.ok(['logs', 'deploy/staged'])).trim(), line);
+    assert.equal((await c.ok(['logs', '-l', 'app=staged', '-c', 'app', '--since=1h'])).trim(), line);
+    assert.equal((await c.ok(['logs', pod, '-c', 'prepare'])).trim(), '');
+    assert.equal((await c.ok(['logs', pod, '-c', 'app', '--since-time=2999-01-01T00:00:00Z'])).trim(), '');
     assert.equal(await jsonpath('pod', pod, '{.status.initContainerStatuses[0].state.terminated.reason}'), 'Completed');
     // kubectl's SPDY/3.1 path (the one older clients use).
     const spdy = await new Promise<string>((res, rej) => execFile('kubectl', ['--kubeconfig', c.kubeconfig, '--cache-dir', c.cacheDir, 'exec', pod, '--', 'cat', '/work/state'], { env: { ...process.env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } }, (err, out) => (err ? rej(err) : res(out))));

@@ -199,7 +199,7 @@ export async function patch(req: ApiRequest, rc: RequestContext): Promise<ApiRes
       const rv = next.metadata?.resourceVersion;
       if (rv && rv !== current.metadata?.resourceVersion) throw errors.staleResourceVersion(objects.gr, rc.info.name);
       checkTypeMeta(next, apiVersionOf(t), t.kind, () => JSON.stringify(next).slice(0, 64), registeredIn(rc));
-      checkFieldValidation(rc, next, true);
+      checkFieldValidation(rc, next, true, [], current);
       const prepared = await prepareUpdate(rc, next, current, opts);
       if (opts.dryRun) throw new DryRunResult(prepared);
       return shouldDeleteAfterUpdate(prepared) ? DELETE : prepared;

@@ -227,6 +227,8 @@ async function main(): Promise<void> {
 }
 
 await main();
+// BENCH_ONLY=api stops after the API server figures.
+if (process.env.BENCH_ONLY === 'api') process.exit(0);
 // Controller and scheduler figures (bench/controllers.ts) → bench/results/controllers.json.
 await controllersBench();
 // Real pods on the node agent (bench/node.ts) → bench/results/node.json; needs root and runc.

@@ -23,7 +23,7 @@ import { inProcessTransport } from '../client/in-process.js';
 import { openStore } from '../storage/open.js';
 import { realClock } from '../client/workqueue.js';
 import { simulatedNodes } from '../simulator/index.js';
-import { agentPreconditions, runAgent, type AgentOptions } from './agent.js';
+import type { AgentOptions } from './agent.js';
 import { controllerContext, leaseTiming, runLeaderElected } from './controller-manager.js';
 import { builtinControllers, schedulerComponents } from './controllers.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -64,23 +64,27 @@ function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string,
   if (!opts.disableScheduler) {
     running.push(runLeaderElected(transport('kube-scheduler'), { component: 'kube-scheduler', log, leaseTiming: timing }, schedulerComponents, signal));
   }
-  if (!opts.disableAgent) {
-    const missing = agentPreconditions();
-    if (missing.length) {
-      opts.log('error', `the node agent cannot run pods here; missing: ${missing.join(', ')}. The API server and controllers keep running (--disable-agent skips the agent)`);
-    } else {
-      const name = opts.agent.nodeName ?? hostname().toLowerCase();
-      const user = { username: `system:node:${name}`, groups: ['system:nodes', 'system:masters', 'system:authenticated'] };
-      const agentLog: Logger = (level, msg, f) => opts.log(level, msg, { component: 'agent', ...f });
-      running.push(runAgent({ ...opts.agent, nodeName: name, dataDir: opts.dataDir, transport: inProcessTransport(handler, user, 'kubelet/v1.32.4 (k8ts)'), caCert, log: agentLog }, signal).catch((e: unknown) => opts.log('error', 'node agent failed', { error: e instanceof Error ? e.stack : String(e) })));
-    }
-  }
+  // Loaded only when used: the agent's modules (images, runtime, streaming) cost start-up time and memory.
+  if (!opts.disableAgent) running.push(startAgent(handler, opts, caCert, signal));
   if (opts.simulatedNodes > 0) {
     const ctx = controllerContext(transport('kubelet'), 'kubelet', realClock, log);
     running.push(simulatedNodes(ctx, { count: opts.simulatedNodes, failingImages: opts.simulatedFailingImages }).run(signal));
     ctx.informers.start(signal);
   }
   return Promise.allSettled(running);
+}
+
+async function startAgent(handler: ApiHandler, opts: ServerOptions, caCert: string, signal: AbortSignal): Promise<void> {
+  const { agentPreconditions, runAgent } = await import('./agent.js');
+  const missing = agentPreconditions();
+  if (missing.length) {
+    opts.log('error', `the node agent cannot run pods here; missing: ${missing.join(', ')}. The API server and controllers keep running (--disable-agent skips the agent)`);
+    return;
+  }
+  const name = opts.agent.nodeName ?? hostname().toLowerCase();
+  const user = { username: `system:node:${name}`, groups: ['system:nodes', 'system:masters', 'system:authenticated'] };
+  const agentLog: Logger = (level, msg, f) => opts.log(level, msg, { component: 'agent', ...f });
+  await runAgent({ ...opts.agent, nodeName: name, dataDir: opts.dataDir, transport: inProcessTransport(handler, user, 'kubelet/v1.32.4 (k8ts)'), caCert, log: agentLog }, signal).catch((e: unknown) => opts.log('error', 'node agent failed', { error: e instanceof Error ? e.stack : String(e) }));
 }
 
 /** How often history older than the retention window is compacted (upstream compacts every 5 minutes). */

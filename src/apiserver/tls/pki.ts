@@ -117,14 +117,14 @@ export async function ensurePki(dir: string, opts: PkiOptions): Promise<Pki> {
     return { cert: cert.toString('pem') + '\n' + caCertPem, key: pem('PRIVATE KEY', await subtle.exportKey('pkcs8', keys.privateKey)) };
   };
 
-  const server = await leaf('CN=kube-apiserver', ['1.3.6.1.5.5.7.3.1'], opts);
-  const admin = existsSync(path('adminCert')) && existsSync(path('adminKey'))
-    ? { cert: readFileSync(path('adminCert'), 'utf8'), key: readFileSync(path('adminKey'), 'utf8') }
-    : await leaf('CN=system:admin, O=system:masters', ['1.3.6.1.5.5.7.3.2']);
-  const kubeletClient = existsSync(path('kubeletClientCert')) && existsSync(path('kubeletClientKey'))
-    ? { cert: readFileSync(path('kubeletClientCert'), 'utf8'), key: readFileSync(path('kubeletClientKey'), 'utf8') }
-    : await leaf('CN=kube-apiserver-kubelet-client, O=system:masters', ['1.3.6.1.5.5.7.3.2']);
-  const sa = await loadOrMakeKey('serviceAccountKey');
+  const reuse = (cert: keyof Pki, key: keyof Pki) => (existsSync(path(cert)) && existsSync(path(key)) ? { cert: readFileSync(path(cert), 'utf8'), key: readFileSync(path(key), 'utf8') } : undefined);
+  // Independent keys and certificates: made at once (WebCrypto works off the main thread).
+  const [server, admin, kubeletClient, sa] = await Promise.all([
+    leaf('CN=kube-apiserver', ['1.3.6.1.5.5.7.3.1'], opts),
+    reuse('adminCert', 'adminKey') ?? leaf('CN=system:admin, O=system:masters', ['1.3.6.1.5.5.7.3.2']),
+    reuse('kubeletClientCert', 'kubeletClientKey') ?? leaf('CN=kube-apiserver-kubelet-client, O=system:masters', ['1.3.6.1.5.5.7.3.2']),
+    loadOrMakeKey('serviceAccountKey'),
+  ]);
   const pki: Pki = { caCert: caCertPem, caKey: ca.pem, serverCert: server.cert, serverKey: server.key, adminCert: admin.cert, adminKey: admin.key, kubeletClientCert: kubeletClient.cert, kubeletClientKey: kubeletClient.key, serviceAccountKey: sa.pem };
   for (const k of Object.keys(FILES) as (keyof Pki)[]) writeFileSync(path(k), pki[k], { mode: 0o600 });
   return pki;

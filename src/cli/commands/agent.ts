@@ -5,7 +5,7 @@ import { connect, type PeerCertificate } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { Command } from 'commander';
 import { httpsTransport } from '../../client/transport.js';
-import { agentPreconditions, killAll, runAgent, type AgentOptions } from '../../roles/agent.js';
+import type { AgentOptions } from '../../roles/agent.js';
 import { isLogLevel, makeLogger } from '../../roles/log.js';
 import { caHash, parseNodeToken } from '../../roles/node-token.js';
 import { addOptions, AGENT_OPTIONS, resolveOptions, SERVER_OPTIONS, type OptionSpec } from '../options.js';
@@ -52,6 +52,8 @@ export function agentCommand(): Command {
     const level = String(o['log-level']);
     if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
     if (!o.server || !o.token) throw new Error('--server and --token are required');
+    // The agent's modules load only for the commands that use them (k8ts server starts faster).
+    const { agentPreconditions, runAgent } = await import('../../roles/agent.js');
     const missing = agentPreconditions();
     if (missing.length) throw new Error(`cannot run pods on this machine; missing: ${missing.join(', ')}`);
     const url = new URL(String(o.server));
@@ -74,6 +76,7 @@ export function killAllCommand(): Command {
     const o = resolveOptions(specs, flags);
     const level = String(o['log-level']);
     const log = makeLogger('killall', isLogLevel(level) ? level : 'info');
+    const { killAll } = await import('../../roles/agent.js');
     const done = await killAll(String(o['data-dir']), log);
     process.stdout.write(`stopped ${done.containers} containers in ${done.sandboxes} pod sandboxes\n`);
   });

@@ -3,14 +3,16 @@
 
 import { Command } from 'commander';
 import type { Image } from '../../kubelet/cri/types.js';
-import { ImageStore } from '../../kubelet/images/image-service.js';
+import type { ImageStore } from '../../kubelet/images/image-service.js';
 import { addOptions, AGENT_OPTIONS, resolveOptions, SERVER_OPTIONS } from '../options.js';
 
 const STORE_OPTIONS = SERVER_OPTIONS.filter((s) => s.name === 'data-dir' || s.name === 'config');
 // The server's whole schema, so the server's config file (agent keys included) and env apply as is.
 const ALL_SERVER_OPTIONS = [...SERVER_OPTIONS, ...AGENT_OPTIONS.filter((a) => !SERVER_OPTIONS.some((s) => s.name === a.name))];
 
-function storeFrom(flags: Record<string, unknown>): ImageStore {
+// The image store loads only when an image command runs, so other commands start faster.
+async function storeFrom(flags: Record<string, unknown>): Promise<ImageStore> {
+  const { ImageStore } = await import('../../kubelet/images/image-service.js');
   const o = resolveOptions(ALL_SERVER_OPTIONS, flags);
   return new ImageStore({ dataDir: String(o['data-dir']) });
 }
@@ -61,7 +63,7 @@ export function imageCommand(program?: Command): Command {
     .argument('<file...>', 'archive files');
   addOptions(imp, STORE_OPTIONS);
   imp.action(async (files: string[], flags: Record<string, unknown>) => {
-    const store = storeFrom(flags);
+    const store = await storeFrom(flags);
     for (const file of files) {
       const refs = await store.importArchive(file);
       for (const ref of refs) {
@@ -74,7 +76,7 @@ export function imageCommand(program?: Command): Command {
   const ls = new Command('ls').alias('list').description('list images, as `crictl images` does').option('-q, --quiet', 'only show image IDs');
   addOptions(ls, STORE_OPTIONS);
   ls.action(async (flags: Record<string, unknown>) => {
-    const images = await storeFrom(flags).listImages();
+    const images = await (await storeFrom(flags)).listImages();
     if (flags.quiet) {
       process.stdout.write(images.map((i) => `${i.id}\n`).join(''));
       return;

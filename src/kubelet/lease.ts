@@ -19,10 +19,11 @@ export class NodeLease {
     private readonly clients: ClientSet,
     private readonly nodeName: string,
     private readonly nodeUid: () => string | undefined,
+    private readonly durationSeconds = LEASE_DURATION_SECONDS,
   ) {}
 
   private spec(now: number) {
-    return { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microTime(now) };
+    return { holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime: microTime(now) };
   }
 
   private owner() {

@@ -4,6 +4,7 @@
 // and ImagePullBackOff; deleted pods are stopped and then removed. One shared pod informer serves
 // all nodes; each pod is reconciled from the cache by key, so restarts pick up where they were.
 
+import { NodeLease } from '../kubelet/lease.js';
 import type { KubeObject } from '../api/object.js';
 import { isAlreadyExists, isConflict, isNotFound, objectKey } from '../client/informer.js';
 import { WorkQueue } from '../client/workqueue.js';
@@ -69,7 +70,7 @@ interface SimNode {
   usedIps: Set<number>;
   pulled: Set<string>;
   uid?: string;
-  lease?: KubeObject;
+  heartbeat?: NodeLease;
 }
 
 interface PodState {
@@ -85,10 +86,6 @@ interface PodState {
 
 function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '000Z');
 }
 
 function cidrBase(cidr: string): string {
@@ -194,30 +191,9 @@ export class SimulatedNodes {
   }
 
   private async renewLease(sim: SimNode): Promise<void> {
-    const leases = this.ctx.clients.resource('leases');
-    const now = microTime(this.now());
-    if (sim.lease) {
-      const next = { ...sim.lease, spec: { ...(sim.lease.spec as object), renewTime: now } };
-      try {
-        sim.lease = await leases.update(next);
-        return;
-      } catch (e) {
-        if (!isConflict(e) && !isNotFound(e)) throw e;
-        sim.lease = undefined;
-      }
-    }
-    try {
-      const cur = await leases.get('kube-node-lease', sim.name);
-      sim.lease = await leases.update({ ...cur, spec: { ...(cur.spec as object), holderIdentity: sim.name, leaseDurationSeconds: this.o.leaseDurationSeconds, renewTime: now } });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      sim.lease = await leases.create({
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name: sim.name, namespace: 'kube-node-lease', ownerReferences: sim.uid ? [{ apiVersion: 'v1', kind: 'Node', name: sim.name, uid: sim.uid }] : undefined },
-        spec: { holderIdentity: sim.name, leaseDurationSeconds: this.o.leaseDurationSeconds, renewTime: now },
-      });
-    }
+    // The same heartbeat as a real kubelet's, with this cluster's lease duration.
+    sim.heartbeat ??= new NodeLease(this.ctx.clients, sim.name, () => sim.uid, this.o.leaseDurationSeconds);
+    await sim.heartbeat.renew(this.now());
   }
 
   private leaseLoop(sim: SimNode, firstDelay: number): void {

@@ -157,6 +157,31 @@ async function resourceVersion(s: Server, path: string): Promise<string> {
   return (JSON.parse((await ok(s, 'GET', `${path}?limit=1`)).body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
 }
 
+/** The scheduling benches' pods in namespace sched: s-0..s-N, each asking for a little CPU and memory. */
+async function createPods(s: Server, pods: number, concurrency: number): Promise<void> {
+  await pool(pods, concurrency, async (i) => {
+    await ok(s, 'POST', '/api/v1/namespaces/sched/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `s-${i}`, labels: { app: 'sched' } },
+      spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    });
+  });
+}
+
+/** When each sched pod was first seen bound, from a watch started now. */
+async function watchBindings(s: Server): Promise<{ boundAt: Map<string, number>; watch: ClientRequest }> {
+  const boundAt = new Map<string, number>();
+  const rv = await resourceVersion(s, '/api/v1/namespaces/sched/pods');
+  // Regexes instead of JSON.parse: the measuring client shares the 2 cores with the server.
+  const watch = await s.watch(`/api/v1/namespaces/sched/pods?watch=true&resourceVersion=${rv}`, (line, at) => {
+    if (!line.includes('"nodeName":"')) return;
+    const name = /"name":"(s-\d+)"/.exec(line)?.[1];
+    if (name && !boundAt.has(name)) boundAt.set(name, at);
+  });
+  return { boundAt, watch };
+}
+
 // 1. Bare pods against 1,000 simulated nodes; a pods watch timestamps each pod's first event that
 // carries spec.nodeName, so binding throughput can be told apart from creation throughput.
 async function schedulingThroughput(nodes: number, pods: number, concurrency: number): Promise<Record<string, unknown>> {
@@ -164,23 +189,9 @@ async function schedulingThroughput(nodes: number, pods: number, concurrency: nu
   try {
     const nodesReadyMs = await nodesReady(s, nodes);
     await ok(s, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sched' } });
-    const boundAt = new Map<string, number>();
-    const rv = await resourceVersion(s, '/api/v1/namespaces/sched/pods');
-    // Regexes instead of JSON.parse: the measuring client shares the 2 cores with the server.
-    const w = await s.watch(`/api/v1/namespaces/sched/pods?watch=true&resourceVersion=${rv}`, (line, at) => {
-      if (!line.includes('"nodeName":"')) return;
-      const name = /"name":"(s-\d+)"/.exec(line)?.[1];
-      if (name && !boundAt.has(name)) boundAt.set(name, at);
-    });
+    const { boundAt, watch: w } = await watchBindings(s);
     const t0 = performance.now();
-    await pool(pods, concurrency, async (i) => {
-      await ok(s, 'POST', '/api/v1/namespaces/sched/pods', {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `s-${i}`, labels: { app: 'sched' } },
-        spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-      });
-    });
+    await createPods(s, pods, concurrency);
     const created = performance.now();
     const boundAtCreateEnd = boundAt.size;
     await until(`${pods} bound pods`, () => boundAt.size >= pods, 240_000, 50);
@@ -224,22 +235,9 @@ async function backlogThroughput(nodes: number, pods: number, concurrency: numbe
     const nodesReadyMs = await nodesReady(s, nodes);
     await ok(s, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sched' } });
     const t0 = performance.now();
-    await pool(pods, concurrency, async (i) => {
-      await ok(s, 'POST', '/api/v1/namespaces/sched/pods', {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `s-${i}`, labels: { app: 'sched' } },
-        spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-      });
-    });
+    await createPods(s, pods, concurrency);
     const createSec = (performance.now() - t0) / 1000;
-    const boundAt = new Map<string, number>();
-    const rv = await resourceVersion(s, '/api/v1/namespaces/sched/pods');
-    const w = await s.watch(`/api/v1/namespaces/sched/pods?watch=true&resourceVersion=${rv}`, (line, at) => {
-      if (!line.includes('"nodeName":"')) return;
-      const name = /"name":"(s-\d+)"/.exec(line)?.[1];
-      if (name && !boundAt.has(name)) boundAt.set(name, at);
-    });
+    const { boundAt, watch: w } = await watchBindings(s);
     const prof = process.env.BENCH_SERVER_PROF;
     const t1 = performance.now();
     sched = spawn(prof ? process.execPath : BIN, [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof, BIN] : []), 'scheduler', '--kubeconfig', s.kubeconfig], { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });

@@ -4,7 +4,6 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startWorkshopRegistry } from '../test/fixtures/registry/workshop-registry.js';
 import { Cluster, ROOT } from '../test/e2e/harness.js';
 
 const round = (x: number) => +x.toFixed(1);
@@ -16,8 +15,7 @@ function pct(values: number[], p: number): number {
 interface PodView { status?: { phase?: string; conditions?: { type: string; status: string }[] } }
 
 export async function nodeBench(): Promise<Record<string, unknown>> {
-  const registry = await startWorkshopRegistry();
-  const c = new Cluster([], undefined, { agent: true, registriesYaml: registry.registriesYaml });
+  const c = new Cluster([], undefined, { agent: true, images: true });
   const results: Record<string, unknown> = {};
   try {
     await c.start();
@@ -79,7 +77,6 @@ export async function nodeBench(): Promise<Record<string, unknown>> {
     results.deleteWithGrace1sMs = round(performance.now() - t);
   } finally {
     await c.cleanup();
-    await registry.stop();
   }
   const outDir = join(ROOT, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:https';
+import { startWorkshopRegistry, type WorkshopRegistry } from '../fixtures/registry/workshop-registry.js';
 
 /** The checkout: the nearest folder above this file with bin/k8ts (works from src and dist). */
 function findRoot(): string {
@@ -61,12 +62,17 @@ export class Cluster {
   /** Arguments that give an agent-running cluster host-wide names of its own (set on first start). */
   private agentArgs?: string[];
 
+  /** The stand-in image registry this cluster started (opts.images). */
+  registry?: WorkshopRegistry;
+
   /**
    * `agent`: run the real node agent (root, runc). Its pod network gets a /24 of its own, derived
    * from the API port, so clusters of parallel test files never share addresses; its kubelet
    * serves on 127.0.0.1 (tests only talk to loopback). Without it the cluster runs no agent.
+   * `images`: pull through a loopback registry of the workshop's stand-in images, started with the
+   * cluster and stopped by cleanup().
    */
-  constructor(readonly extraArgs: string[] = [], dataDir?: string, readonly opts: { agent?: boolean; registriesYaml?: string } = {}) {
+  constructor(readonly extraArgs: string[] = [], dataDir?: string, readonly opts: { agent?: boolean; images?: boolean } = {}) {
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
     this.cacheDir = mkdtempSync(join(tmpdir(), 'k8ts-kcache-'));
   }
@@ -81,7 +87,10 @@ export class Cluster {
     if (!this.opts.agent) this.agentArgs = ['--disable-agent'];
     if (!this.agentArgs) {
       const registries = join(this.dataDir, 'registries.yaml');
-      if (this.opts.registriesYaml) writeFileSync(registries, this.opts.registriesYaml);
+      if (this.opts.images) {
+        this.registry = await startWorkshopRegistry();
+        writeFileSync(registries, this.registry.registriesYaml);
+      }
       const cidr = `10.${200 + ((this.port >> 8) % 50)}.${this.port & 255}.0/24`;
       this.agentArgs = ['--node-ip', '127.0.0.1', '--kubelet-port', String(await freePort()), '--cluster-cidr', cidr, '--private-registry', registries, '--disable-default-registry-endpoint'];
     }
@@ -126,6 +135,7 @@ export class Cluster {
     await this.kill('SIGKILL');
     // Pods outlive their agent: stop them and remove their namespaces, links and mounts.
     if (this.opts.agent) await this.killAll();
+    await this.registry?.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
     rmSync(this.cacheDir, { recursive: true, force: true });
   }

@@ -8,23 +8,14 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWorkshopRegistry, type WorkshopRegistry } from '../fixtures/registry/workshop-registry.js';
 import { Cluster, eventually, ROOT } from './harness.js';
 
 const KUBE = join(ROOT, '..', 'shared', 'workshop', 'kube');
 
 describe('real pods on the node agent (workshop sections 1, 3, 6, 7)', () => {
-  let registry: WorkshopRegistry;
-  let c: Cluster;
-  before(async () => {
-    registry = await startWorkshopRegistry();
-    c = new Cluster([], undefined, { agent: true, registriesYaml: registry.registriesYaml });
-    await c.start();
-  });
-  after(async () => {
-    await c?.cleanup();
-    await registry?.stop();
-  });
+  const c = new Cluster([], undefined, { agent: true, images: true });
+  before(() => c.start());
+  after(() => c.cleanup());
 
   const jsonpath = (kind: string, name: string, path: string) => c.ok(['get', kind, name, '-o', `jsonpath=${path}`]);
   const row = async (pod: string) => (await c.ok(['get', 'pod', pod, '--no-headers'])).trim().split(/\s{2,}/);

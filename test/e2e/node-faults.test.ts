@@ -7,21 +7,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { startWorkshopRegistry, type WorkshopRegistry } from '../fixtures/registry/workshop-registry.js';
 import { Cluster, eventually } from './harness.js';
 
 describe('node agent faults', () => {
-  let registry: WorkshopRegistry;
-  let c: Cluster;
-  before(async () => {
-    registry = await startWorkshopRegistry();
-    c = new Cluster([], undefined, { agent: true, registriesYaml: registry.registriesYaml });
-    await c.start();
-  });
-  after(async () => {
-    await c?.cleanup();
-    await registry?.stop();
-  });
+  const c = new Cluster([], undefined, { agent: true, images: true });
+  before(() => c.start());
+  after(() => c.cleanup());
 
   /** pod name → containerID of its (only) container, for pods that are Running. */
   const containers = async (): Promise<Map<string, string>> => {

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { Cluster } from './harness.js';
+import { Cluster, eventually } from './harness.js';
 
 const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
 const names = (out: string) => out.trim().split(/\s+/).filter(Boolean);
@@ -89,16 +89,9 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
   before(() => c.start());
   after(() => c.cleanup());
 
-  const eventually = async (check: () => Promise<boolean>, ms = 30_000, what = 'condition') => {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
 
   test('three simulated nodes are Ready; a every-minute CronJob is created', async () => {
-    await eventually(async () => (await c.ok(['get', 'nodes', '--no-headers'])).split('\n').filter((l) => /\sReady\s/.test(l)).length === 3, 30_000, '3 Ready nodes');
+    await eventually('3 Ready nodes', async () => (await c.ok(['get', 'nodes', '--no-headers'])).split('\n').filter((l) => /\sReady\s/.test(l)).length === 3, 30_000);
     // Created first so that its first minute boundary passes while the other flows run.
     assert.equal((await c.ok(['create', 'cronjob', 'hello', '--image=busybox', '--schedule=* * * * *', '--', 'date'])).trim(), 'cronjob.batch/hello created');
     cronCreatedAt = Date.now();
@@ -115,7 +108,7 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
       assert.match(out, /service\/nginx created\nstatefulset.apps\/web created/);
       // The default RollingUpdate strategy carries partition 0, so kubectl reports a partitioned roll out.
       assert.match(await c.ok(['rollout', 'status', 'sts', 'web', '--timeout=60s']), /^Waiting for 3 pods to be ready\.\.\.\n(.|\n)*partitioned roll out complete: 3 new pods have been updated\.\.\.\n$/);
-      await eventually(async () => w.lines().filter((l) => l.name === 'web-2' && l.ready === 'True').length > 0, 10_000, 'watch sees web-2 Ready');
+      await eventually('watch sees web-2 Ready', async () => w.lines().filter((l) => l.name === 'web-2' && l.ready === 'True').length > 0, 10_000);
       const lines = w.lines();
       const firstSeen = ['web-0', 'web-1', 'web-2'].map((n) => firstIndex(lines, (l) => l.name === n));
       const readyAt = ['web-0', 'web-1'].map((n) => firstIndex(lines, (l) => l.name === n && l.phase === 'Running' && l.ready === 'True'));
@@ -147,7 +140,7 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
     try {
       await new Promise((r) => setTimeout(r, 500));
       assert.equal((await c.ok(['scale', 'sts', 'web', '--replicas=1'])).trim(), 'statefulset.apps/web scaled');
-      await eventually(async () => names(await c.ok(['get', 'pods', '-l', 'app=nginx', '-o', 'name'])).join(' ') === 'pod/web-0', 30_000, 'only web-0 left');
+      await eventually('only web-0 left', async () => names(await c.ok(['get', 'pods', '-l', 'app=nginx', '-o', 'name'])).join(' ') === 'pod/web-0', 30_000);
       const lines = w.lines();
       const del2 = firstIndex(lines, (l) => l.name === 'web-2' && l.deleting);
       const del1 = firstIndex(lines, (l) => l.name === 'web-1' && l.deleting);
@@ -171,7 +164,7 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
       assert.match(status, /partitioned roll out complete: 3 new pods have been updated\.\.\.\n$/);
       const newRev = await c.ok(['get', 'sts', 'web', '-o', 'jsonpath={.status.updateRevision}']);
       assert.notEqual(newRev, oldRev);
-      await eventually(async () => (await c.ok(['get', 'sts', 'web', '-o', 'jsonpath={.status.currentRevision}'])) === newRev, 10_000, 'currentRevision to catch up');
+      await eventually('currentRevision to catch up', async () => (await c.ok(['get', 'sts', 'web', '-o', 'jsonpath={.status.currentRevision}'])) === newRev, 10_000);
       const lines = w.lines();
       const updated = ['web-2', 'web-1', 'web-0'].map((n) => firstIndex(lines, (l) => l.name === n && l.deleting));
       assert.ok(updated[0] >= 0 && updated[0] < updated[1] && updated[1] < updated[2], `pods were not replaced from the highest ordinal: ${JSON.stringify(lines)}`);
@@ -210,7 +203,7 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
     await c.ok(['label', 'node', nodes[2], 'role=edge']);
     await c.ok(['patch', 'ds', 'picky', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/template/spec/nodeSelector', value: { role: 'edge' } }])]);
     assert.match(await c.ok(['rollout', 'status', 'ds/picky', '--timeout=60s']), /successfully rolled out/);
-    await eventually(async () => (await c.ok(['get', 'pods', '-l', 'app=picky', '-o', 'jsonpath={.items[*].spec.nodeName}'])) === nodes[2], 30_000, 'picky pod moved to the edge node');
+    await eventually('picky pod moved to the edge node', async () => (await c.ok(['get', 'pods', '-l', 'app=picky', '-o', 'jsonpath={.items[*].spec.nodeName}'])) === nodes[2], 30_000);
     assert.match(await c.ok(['rollout', 'history', 'ds/picky']), /^daemonset.apps\/picky \nREVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
     const dsEvents = await c.ok(['get', 'events', '--field-selector', 'involvedObject.kind=DaemonSet', '-o', 'jsonpath={range .items[*]}{.involvedObject.name} {.reason} {.count}{"\\n"}{end}']);
     const total = (ds: string, reason: string) => dsEvents.trim().split('\n').map((l) => l.split(' ')).filter(([n, r]) => n === ds && r === reason).reduce((a, [, , n]) => a + Number(n), 0);
@@ -226,16 +219,16 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
     await c.ok(['patch', 'cronjob', 'hello', '--type=merge', '-p', '{"spec":{"successfulJobsHistoryLimit":1}}']);
     await c.ok(['create', 'job', 'manual-2', '--from=cronjob/hello']);
     await c.ok(['wait', '--for=condition=complete', 'job/manual-2', '--timeout=30s']);
-    await eventually(async () => {
+    await eventually('the older finished Job to be pruned', async () => {
       const jobs = names(await c.ok(['get', 'jobs', '-o', 'name']));
       return !jobs.includes('job.batch/manual-1') && jobs.includes('job.batch/manual-2');
-    }, 20_000, 'the older finished Job to be pruned');
+    }, 20_000);
   });
 
   test('the every-minute schedule creates a Job; kubectl shows LAST SCHEDULE', async () => {
     const scheduled = async () => names(await c.ok(['get', 'jobs', '-o', 'name'])).filter((n) => /^job\.batch\/hello-\d+$/.test(n));
     // The first minute boundary after creation, plus slack for the controller and kubectl.
-    await eventually(async () => (await scheduled()).length > 0, Math.max(5_000, cronCreatedAt + 75_000 - Date.now()), 'a scheduled Job');
+    await eventually('a scheduled Job', async () => (await scheduled()).length > 0, Math.max(5_000, cronCreatedAt + 75_000 - Date.now()));
     const [job] = await scheduled();
     // Upstream names scheduled Jobs after the scheduled time in minutes since the epoch.
     const minutes = Number(job.split('-').pop());
@@ -244,6 +237,6 @@ describe('StatefulSet, DaemonSet and CronJob on simulated nodes', () => {
     assert.notEqual(cj[1][5], '<none>');
     assert.match(cj[1][5], /^\d+s$/);
     await c.ok(['wait', '--for=condition=complete', job, '--timeout=30s']);
-    await eventually(async () => (await c.ok(['get', 'cronjob', 'hello', '-o', 'jsonpath={.status.lastSuccessfulTime}'])) !== '', 15_000, 'lastSuccessfulTime');
+    await eventually('lastSuccessfulTime', async () => (await c.ok(['get', 'cronjob', 'hello', '-o', 'jsonpath={.status.lastSuccessfulTime}'])) !== '', 15_000);
   });
 });

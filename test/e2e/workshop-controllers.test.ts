@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, Cluster, ROOT } from './harness.js';
+import { BIN, Cluster, eventually, ROOT } from './harness.js';
 
 const KUBE = join(ROOT, '..', 'shared', 'workshop', 'kube');
 const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
@@ -16,29 +16,22 @@ describe('workshop sections 3 and 5 on simulated nodes', () => {
   before(() => c.start());
   after(() => c.cleanup());
 
-  const eventually = async (check: () => Promise<boolean>, ms = 30_000, what = 'condition') => {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
   const running = async (selector: string) => (await c.ok(['get', 'pods', '-l', selector, '--field-selector', 'status.phase=Running', '-o', 'name'])).trim().split('\n').filter(Boolean);
 
   test('three simulated nodes register and are Ready', async () => {
-    await eventually(async () => (await c.ok(['get', 'nodes', '--no-headers'])).split('\n').filter((l) => /\sReady\s/.test(l)).length === 3, 30_000, '3 Ready nodes');
+    await eventually('3 Ready nodes', async () => (await c.ok(['get', 'nodes', '--no-headers'])).split('\n').filter((l) => /\sReady\s/.test(l)).length === 3, 30_000);
   });
 
   test('a ReplicaSet keeps three pods; a deleted pod is replaced', async () => {
     assert.match(await c.ok(['apply', '-f', join(KUBE, 'replicaset-demo.yml')]), /replicaset.apps\/demo-replicaset created/);
-    await eventually(async () => (await running('app=replicaset-demo')).length === 3, 30_000, '3 running pods');
+    await eventually('3 running pods', async () => (await running('app=replicaset-demo')).length === 3, 30_000);
     const pods = await running('app=replicaset-demo');
     for (const p of pods) assert.match(p, /^pod\/demo-replicaset-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     assert.match(await c.ok(['delete', pods[0]]), /deleted/);
-    await eventually(async () => {
+    await eventually('a replacement pod', async () => {
       const now = await running('app=replicaset-demo');
       return now.length === 3 && !now.includes(pods[0]);
-    }, 30_000, 'a replacement pod');
+    }, 30_000);
     const rs = rows(await c.ok(['get', 'rs', 'demo-replicaset']));
     assert.deepEqual(rs[1].slice(0, 4), ['demo-replicaset', '3', '3', '3']);
   });
@@ -60,7 +53,7 @@ describe('workshop sections 3 and 5 on simulated nodes', () => {
     const stuck = await c.kubectl(['rollout', 'status', 'deployment', 'demo-deployment', '--timeout=5s']);
     assert.notEqual(stuck.code, 0);
     assert.match(stuck.stdout + stuck.stderr, /Waiting for deployment "demo-deployment" rollout to finish: 1 out of 3 new replicas have been updated/);
-    await eventually(async () => /ErrImagePull|ImagePullBackOff/.test(await c.ok(['get', 'pods', '-l', 'app=demo-deployment'])), 30_000, 'ErrImagePull');
+    await eventually('ErrImagePull', async () => /ErrImagePull|ImagePullBackOff/.test(await c.ok(['get', 'pods', '-l', 'app=demo-deployment'])), 30_000);
     assert.equal((await running('app=demo-deployment')).length >= 3, true, 'old pods keep serving');
     const history = await c.ok(['rollout', 'history', 'deployment', 'demo-deployment']);
     assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n3\s+<none>/);
@@ -70,20 +63,20 @@ describe('workshop sections 3 and 5 on simulated nodes', () => {
     assert.match(await c.ok(['rollout', 'status', 'deployment', 'demo-deployment', '--timeout=60s']), /successfully rolled out/);
     assert.equal(await c.ok(['get', 'deploy', 'demo-deployment', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'akalipetis/headers');
     assert.equal((await c.ok(['scale', 'deployment', 'demo-deployment', '--replicas=5'])).trim(), 'deployment.apps/demo-deployment scaled');
-    await eventually(async () => (await running('app=demo-deployment')).length === 5, 30_000, '5 pods');
+    await eventually('5 pods', async () => (await running('app=demo-deployment')).length === 5, 30_000);
     await c.ok(['scale', 'deployment', 'demo-deployment', '--replicas=2']);
-    await eventually(async () => (await c.ok(['get', 'pods', '-l', 'app=demo-deployment', '-o', 'name'])).trim().split('\n').filter(Boolean).length === 2, 30_000, '2 pods');
+    await eventually('2 pods', async () => (await c.ok(['get', 'pods', '-l', 'app=demo-deployment', '-o', 'name'])).trim().split('\n').filter(Boolean).length === 2, 30_000);
   });
 
   test('deleting a Deployment deletes its ReplicaSets and pods', async () => {
     await c.ok(['delete', 'deployment', 'demo-deployment']);
-    await eventually(async () => (await c.ok(['get', 'rs,pods', '-l', 'app=demo-deployment', '-o', 'name'])).trim() === '', 30_000, 'cascading deletion');
+    await eventually('cascading deletion', async () => (await c.ok(['get', 'rs,pods', '-l', 'app=demo-deployment', '-o', 'name'])).trim() === '', 30_000);
   });
 
   test('deleting a namespace deletes everything in it, then the namespace', async () => {
     await c.ok(['create', 'namespace', 'scratch']);
     await c.ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '-n', 'scratch']);
-    await eventually(async () => (await c.ok(['get', 'pods', '-n', 'scratch', '-o', 'name'])).trim().split('\n').filter(Boolean).length === 2, 30_000, 'pods in scratch');
+    await eventually('pods in scratch', async () => (await c.ok(['get', 'pods', '-n', 'scratch', '-o', 'name'])).trim().split('\n').filter(Boolean).length === 2, 30_000);
     assert.match(await c.ok(['delete', 'namespace', 'scratch', '--timeout=60s']), /namespace "scratch" deleted/);
     const r = await c.kubectl(['get', 'namespace', 'scratch']);
     assert.match(r.stderr, /namespaces "scratch" not found/);
@@ -92,7 +85,7 @@ describe('workshop sections 3 and 5 on simulated nodes', () => {
   test('simulated nodes can be added to a running cluster', async () => {
     const proc = spawn(BIN, ['simulated-nodes', '--kubeconfig', c.kubeconfig, '--count', '1', '--name-prefix', 'extra-', '--log-level', 'warn'], { stdio: 'ignore' });
     try {
-      await eventually(async () => /^extra-0\s+Ready\s/m.test(await c.ok(['get', 'nodes', '--no-headers'])), 30_000, 'the added node');
+      await eventually('the added node', async () => /^extra-0\s+Ready\s/m.test(await c.ok(['get', 'nodes', '--no-headers'])), 30_000);
     } finally {
       proc.kill('SIGKILL');
     }

@@ -5,11 +5,11 @@
 import type { KubeObject } from '../../api/object.js';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as unknown[]).map(obj) : []);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? (v as unknown[]).map(String) : []);
 
 import { untoleratedTaint, type Taint, type Toleration } from '../../api/taints.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 function requirementMatches(req: Obj, value: string | undefined): boolean {
   const values = strs(req.values);

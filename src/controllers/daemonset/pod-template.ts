@@ -5,9 +5,9 @@
 import type { KubeObject } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
 import type { Toleration } from '../../api/taints.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as unknown[]).map(obj) : []);
 
 export const REVISION_HASH_LABEL = 'controller-revision-hash';

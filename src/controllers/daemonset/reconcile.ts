@@ -20,9 +20,9 @@ import { nodeShouldRunDaemonPod } from './node-fit.js';
 import { daemonPodTemplate, isPodUpdated, pinToNode, podSpecForNode, REVISION_HASH_LABEL, targetNodeName, templateGeneration } from './pod-template.js';
 import { planRollingUpdate } from './rolling-update.js';
 import { computeDaemonSetStatus, daemonStatusChanged, sortDaemonPods } from './status.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 
 export interface DaemonSetDeps {
   clients: ClientSet;

@@ -2,9 +2,9 @@
 // belongs in a service's endpoints at all, and how a service port resolves on one pod.
 
 import type { KubeObject } from '../../api/object.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as unknown[]).map(obj) : []);
 
 export const podSpec = (pod: KubeObject): Obj => obj(pod.spec);

@@ -4,13 +4,13 @@
 
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 export const REVISION_LABEL = 'controller-revision-hash';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as unknown[]).map(obj) : []);
 
 export function podName(set: KubeObject, ordinal: number): string {

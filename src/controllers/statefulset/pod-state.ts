@@ -2,9 +2,9 @@
 // StatefulSet helpers): created, terminating, running and ready, available after minReadySeconds.
 
 import type { KubeObject } from '../../api/object.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 
 export function podPhase(pod: KubeObject): string {
   return (obj(pod.status).phase as string | undefined) ?? '';

@@ -18,9 +18,8 @@ import { PendingDeletions } from './pending-deletions.js';
 import { isCreated, isFailed, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating } from './pod-state.js';
 import { applyRevision, statefulSetRevision } from './revision.js';
 import { computeStatus, statusChanged } from './status.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 
 export interface StatefulSetDeps {
   clients: ClientSet;

@@ -4,9 +4,9 @@
 import type { KubeObject } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
 import { newControllerRevision, templatePatch, type ControllerRevision } from '../history/revisions.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 
 export function statefulSetRevision(set: KubeObject, revision: number, collisionCount: number): ControllerRevision {
   const labels = obj(obj(obj(set.spec).template).metadata).labels as Record<string, string> | undefined;

@@ -4,9 +4,9 @@
 import type { KubeObject } from '../../api/object.js';
 import { isCreated, isRunningAndAvailable, isRunningAndReady, isTerminating } from './pod-state.js';
 import { podRevision, specReplicas } from './identity.js';
+import { objOf as obj } from '../../api/validation/util.js';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 
 export interface StatusInput {
   currentRevision: string;

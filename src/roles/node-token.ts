@@ -51,6 +51,12 @@ async function ensure(t: Transport, collection: string, obj: { metadata: { name:
 
 /** Makes the node account, its role and the token file when missing; returns the token. */
 export async function ensureNodeToken(t: Transport, dataDir: string, caCertPem: string): Promise<string> {
+  // A saved token for this CA means its account and role were made then: nothing to do at start-up.
+  const file = join(dataDir, 'server', 'node-token');
+  if (existsSync(file)) {
+    const saved = readFileSync(file, 'utf8').trim();
+    if (parseNodeToken(saved).caHash === caHash(caCertPem)) return saved;
+  }
   await ensure(t, `/api/v1/namespaces/${NAMESPACE}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: ACCOUNT } });
   await ensure(t, '/apis/rbac.authorization.k8s.io/v1/clusterroles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: ROLE }, rules: RULES });
   await ensure(t, '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
@@ -60,11 +66,6 @@ export async function ensureNodeToken(t: Transport, dataDir: string, caCertPem: 
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: ROLE },
     subjects: [{ kind: 'ServiceAccount', name: ACCOUNT, namespace: NAMESPACE }],
   });
-  const file = join(dataDir, 'server', 'node-token');
-  if (existsSync(file)) {
-    const saved = readFileSync(file, 'utf8').trim();
-    if (parseNodeToken(saved).caHash === caHash(caCertPem)) return saved;
-  }
   const review = await t.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${NAMESPACE}/serviceaccounts/${ACCOUNT}/token`, {
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'TokenRequest',

@@ -20,9 +20,22 @@ export interface ListenOptions {
   clientCa: string;
 }
 
+// A connection's certificate never changes, and getPeerCertificate builds a fresh object on
+// every call: keep-alive clients would pay for it on each request.
+const certificateUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
 /** A verified client certificate is a user: CN the name, O the groups (upstream's x509 authenticator). */
 export function userFromCertificate(socket: TLSSocket): UserInfo | undefined {
   if (!socket.authorized) return undefined;
+  let user = certificateUsers.get(socket);
+  if (user === undefined) {
+    user = certificateUser(socket) ?? null;
+    certificateUsers.set(socket, user);
+  }
+  return user ?? undefined;
+}
+
+function certificateUser(socket: TLSSocket): UserInfo | undefined {
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.subject) return undefined;
   const cn = cert.subject.CN;

@@ -8,6 +8,7 @@
 //   compaction-only history). Revisions are never reused, even after a restart.
 // - A method resolves only after its write is durable (survives SIGKILL of the process).
 // - Values returned are the caller's to keep; the store keeps no reference to values passed in.
+//   Watch events are the exception: every watcher of an event receives the same, read-only object.
 // - Watch delivers, per watcher, every event with revision > `fromRevision` on keys under the
 //   prefix, in revision order, without gaps or duplicates, first the history still held, then live
 //   events. A `fromRevision` older than the compacted revision fails with CompactedError.

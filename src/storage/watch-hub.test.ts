@@ -73,13 +73,15 @@ test('a compaction during replay ends the watcher with CompactedError', async ()
   assert.equal(hub.size, 0);
 });
 
-test('each watcher receives its own copy of the value', async () => {
+test('watchers of an event share one event object', async () => {
   const hub = new WatchHub(source(0));
-  const seen: Uint8Array[] = [];
-  hub.add('/', { fromRevision: 0, onEvent: (e) => seen.push(e.kv.value) }, 0);
-  hub.add('/', { fromRevision: 0, onEvent: (e) => seen.push(e.kv.value) }, 0);
-  hub.publish(ev(1));
+  const seen: WatchEvent[] = [];
+  hub.add('/', { fromRevision: 0, onEvent: (e) => seen.push(e) }, 0);
+  hub.add('/', { fromRevision: 0, onEvent: (e) => seen.push(e) }, 0);
+  const published = ev(1);
+  hub.publish(published);
   await turns(1);
-  seen[0][0] = 99;
-  assert.equal(seen[1][0], 1);
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0], published);
+  assert.equal(seen[1], published);
 });

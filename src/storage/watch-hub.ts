@@ -6,7 +6,7 @@
 // Events in (fromRevision, R] are read page by page from the backend's history; every event after
 // R arrives through publish() into the queue, which is delivered once history is exhausted.
 import { StorageError } from './store.js';
-import type { KeyValue, WatchEvent, WatchOptions, Watcher } from './store.js';
+import type { WatchEvent, WatchOptions, Watcher } from './store.js';
 
 /** The watcher fell too far behind; like upstream's watch cache, end it so the client re-lists. */
 export class WatchBacklogError extends StorageError {
@@ -160,18 +160,9 @@ class HubWatcher implements Watcher {
     }
   }
 
+  // Watchers share one event (read-only, see store.ts): a copy per watcher cost more than
+  // everything else the hub does, and the API server only ever decodes it.
   private deliver(ev: WatchEvent): void {
-    this.opts.onEvent(copyEvent(ev));
+    this.opts.onEvent(ev);
   }
-}
-
-function copyKv(kv: KeyValue): KeyValue {
-  return { key: kv.key, value: new Uint8Array(kv.value), createRevision: kv.createRevision, modRevision: kv.modRevision };
-}
-
-// Every watcher gets its own copy: values handed out are the receiver's to keep and mutate.
-function copyEvent(ev: WatchEvent): WatchEvent {
-  const out: WatchEvent = { type: ev.type, kv: copyKv(ev.kv), revision: ev.revision };
-  if (ev.prevKv) out.prevKv = copyKv(ev.prevKv);
-  return out;
 }

@@ -157,3 +157,31 @@ function runAndKill(dbPath: string, after: number): Promise<[string, number][]> 
     });
   });
 }
+
+test('group commit: writes of one turn share a commit; reads, lists and watches see only committed writes', async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, 'state.db');
+    const s = SqliteStore.open(path);
+    try {
+      await s.create('/k', enc('v1'));
+      const order: string[] = [];
+      // One turn: an update, a read of the same key, and 20 creates.
+      const update = s.update('/k', enc('v2'), 1).then((rev) => order.push(`update ${rev}`));
+      const read = s.get('/k').then((kv) => order.push(`get ${dec(kv!.value)}`));
+      const creates = Promise.all(Array.from({ length: 20 }, (_, i) => s.create(`/c/${i}`, enc(String(i)))));
+      // Nothing of the batch is visible before its commit.
+      assert.equal(await s.currentRevision(), 1);
+      assert.equal((await s.list('/c/')).items.length, 0);
+      const seen: number[] = [];
+      s.watch('/', { fromRevision: 1, onEvent: (e) => seen.push(e.revision) });
+      await Promise.all([update, read, creates]);
+      assert.deepEqual(order, ['update 2', 'get v2']);
+      assert.equal(await s.currentRevision(), 22);
+      assert.equal((await s.list('/c/')).items.length, 20);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(seen, Array.from({ length: 21 }, (_, i) => i + 2));
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -5,6 +5,11 @@
 // better-sqlite3 is synchronous and this process owns the file (owner-lock.ts), so every method
 // runs its reads and its single-statement write within one turn of the event loop: no other write
 // can interleave, which makes "read the latest row, check, insert at rev + 1" atomic without a lock.
+//
+// Group commit: the writes of one event-loop turn share a transaction, committed at the end of the
+// turn; each write resolves, and its watch event is published, only after that commit. A commit
+// per write cost about as much as the insert itself. Reads of single keys wait for an open
+// batch; lists, counts and watches read at the last committed revision.
 // Durability settings and their reasons: schema.ts. Checkpoints: checkpointer.ts.
 import Database from 'better-sqlite3';
 import {
@@ -32,8 +37,24 @@ export interface SqliteStoreOptions extends WatchHubOptions {
   compactBatch?: number;
 }
 
+interface Batch {
+  /** The revision before the batch's first write, restored if the commit fails. */
+  revisionBefore: number;
+  events: WatchEvent[];
+  /** Resolves once committed; rejects if the commit failed. */
+  done: Promise<void>;
+  /** Settles with `done`, never rejects: for readers that only wait. */
+  settled: Promise<void>;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
 export class SqliteStore implements Store {
+  /** The newest revision written, committed or in the open batch. */
   private rev: number;
+  /** The newest committed revision: what reads, lists and new watches see. */
+  private committedRev: number;
+  private batch: Batch | undefined;
   private compactRev: number;
   private closed = false;
   private compacting: Promise<void> = Promise.resolve();
@@ -43,6 +64,12 @@ export class SqliteStore implements Store {
   private writesSinceCheckpoint = 0;
   /** Started on the first checkpoint need, so short-lived stores (tests, tools) never pay for it. */
   private checkpointer: Checkpointer | undefined;
+  /**
+   * The newest row of every live key read or written so far. This process is the file's only
+   * writer (owner-lock.ts) and compaction never removes a live key's newest row, so the map stays
+   * exact; it saves a query on every get, update and delete, the API server's commonest reads.
+   */
+  private readonly live = new Map<string, LatestRow>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -53,6 +80,7 @@ export class SqliteStore implements Store {
   ) {
     this.q = new Queries(db);
     this.rev = readRevision(db);
+    this.committedRev = this.rev;
     this.compactRev = readMeta(db, 'compact_rev');
     this.compactBatch = opts.compactBatch ?? 10_000;
     this.hub = new WatchHub({ readHistory: (p, a, u, l) => this.readHistory(p, a, u, l) }, opts);
@@ -91,8 +119,12 @@ export class SqliteStore implements Store {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.checkOpen();
-    const row = this.guard(() => this.q.latest(key));
-    return row && !row.deleted ? kvOf(key, row) : undefined;
+    // Never answer with a value that is not yet durable.
+    while (this.batch) await this.batch.settled;
+    this.checkOpen();
+    const row = this.guard(() => this.latest(key));
+    // A copy: the cached row's bytes must outlive whatever the caller does with its value.
+    return row && !row.deleted ? kvOf(key, { ...row, value: new Uint8Array(row.value) }) : undefined;
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -109,65 +141,73 @@ export class SqliteStore implements Store {
 
   async count(prefix: string): Promise<number> {
     this.checkOpen();
-    return this.guard(() => this.q.count(prefix, undefined, this.rev));
+    return this.guard(() => this.q.count(prefix, undefined, this.committedRev));
   }
 
   async create(key: string, value: Uint8Array): Promise<number> {
     this.checkOpen();
-    return this.guard(() => {
-      const cur = this.q.latest(key);
+    const batch = this.openBatch();
+    const rev = this.guard(() => {
+      const cur = this.latest(key);
       if (cur && !cur.deleted) throw new KeyExistsError(key);
       const rev = this.rev + 1;
       this.q.insert(rev, key, rev, cur?.id ?? 0, false, value);
-      this.committed(rev);
-      if (this.hub.size > 0) {
-        this.hub.publish({ type: 'put', kv: { key, value: new Uint8Array(value), createRevision: rev, modRevision: rev }, revision: rev });
-      }
+      this.written(rev);
+      // One copy, shared by the row cache and the (read-only) watch event.
+      const stored = new Uint8Array(value);
+      this.live.set(key, { id: rev, createRevision: rev, deleted: 0, value: stored });
+      batch.events.push({ type: 'put', kv: { key, value: stored, createRevision: rev, modRevision: rev }, revision: rev });
       return rev;
     });
+    await batch.done;
+    return rev;
   }
 
   async update(key: string, value: Uint8Array, expectedRevision: number): Promise<number> {
     this.checkOpen();
-    return this.guard(() => {
+    const batch = this.openBatch();
+    const rev = this.guard(() => {
       const cur = this.current(key, expectedRevision);
       const rev = this.rev + 1;
       this.q.insert(rev, key, cur.createRevision, cur.id, false, value);
-      this.committed(rev);
-      if (this.hub.size > 0) {
-        const kv = { key, value: new Uint8Array(value), createRevision: cur.createRevision, modRevision: rev };
-        this.hub.publish({ type: 'put', kv, prevKv: kvOf(key, cur), revision: rev });
-      }
+      this.written(rev);
+      const stored = new Uint8Array(value);
+      this.live.set(key, { id: rev, createRevision: cur.createRevision, deleted: 0, value: stored });
+      const kv = { key, value: stored, createRevision: cur.createRevision, modRevision: rev };
+      batch.events.push({ type: 'put', kv, prevKv: kvOf(key, cur), revision: rev });
       return rev;
     });
+    await batch.done;
+    return rev;
   }
 
   async delete(key: string, expectedRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
     this.checkOpen();
-    return this.guard(() => {
+    const batch = this.openBatch();
+    const result = this.guard(() => {
       const cur = this.current(key, expectedRevision);
       const rev = this.rev + 1;
       this.q.insert(rev, key, cur.createRevision, cur.id, true, null);
-      this.committed(rev);
-      if (this.hub.size > 0) {
-        // Events get their own buffers: `prev` below is the caller's to mutate.
-        const prevKv = kvOf(key, { ...cur, value: new Uint8Array(cur.value) });
-        const kv = { ...prevKv, modRevision: rev };
-        this.hub.publish({ type: 'delete', kv, prevKv, revision: rev });
-      }
+      this.written(rev);
+      this.live.delete(key);
+      // The event gets its own buffer: `prev` below is the caller's to mutate.
+      const prevKv = kvOf(key, { ...cur, value: new Uint8Array(cur.value) });
+      batch.events.push({ type: 'delete', kv: { ...prevKv, modRevision: rev }, prevKv, revision: rev });
       return { revision: rev, prev: kvOf(key, cur) };
     });
+    await batch.done;
+    return result;
   }
 
   watch(prefix: string, opts: WatchOptions): Watcher {
     this.checkOpen();
     if (opts.fromRevision < this.compactRev) throw new CompactedError(opts.fromRevision, this.compactRev);
-    return this.hub.add(prefix, opts, this.rev);
+    return this.hub.add(prefix, opts, this.committedRev);
   }
 
   async currentRevision(): Promise<number> {
     this.checkOpen();
-    return this.rev;
+    return this.committedRev;
   }
 
   /**
@@ -191,6 +231,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.batch) this.commitBatch(this.batch);
     this.hub.closeAll(new StoreClosedError());
     await this.checkpointer?.close();
     // Last connection out: SQLite checkpoints the WAL into the file and removes it.
@@ -199,8 +240,9 @@ export class SqliteStore implements Store {
   }
 
   private async compactNow(revision: number): Promise<void> {
+    if (this.batch) await this.batch.settled;
     if (this.closed || revision <= this.compactRev) return;
-    if (revision > this.rev) throw new StorageError(`cannot compact to future revision ${revision} (current ${this.rev})`);
+    if (revision > this.committedRev) throw new StorageError(`cannot compact to future revision ${revision} (current ${this.committedRev})`);
     this.guard(() => this.q.setMeta('compact_rev', revision));
     this.compactRev = revision;
     for (let lo = 0; lo < revision; lo += this.compactBatch) {
@@ -208,10 +250,52 @@ export class SqliteStore implements Store {
       const hi = Math.min(lo + this.compactBatch, revision);
       this.guard(() => this.q.compactRange(lo, hi, revision));
       await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.batch) await this.batch.settled;
     }
   }
 
-  private committed(rev: number): void {
+  /** The batch this turn's writes join, opened (BEGIN) by the first of them. */
+  private openBatch(): Batch {
+    if (this.batch) return this.batch;
+    this.guard(() => this.db.exec('BEGIN'));
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const batch: Batch = { revisionBefore: this.rev, events: [], done, settled: done.catch(() => undefined), resolve, reject };
+    // Unobserved when every write of the batch failed before it could wait.
+    done.catch(() => undefined);
+    this.batch = batch;
+    setImmediate(() => this.commitBatch(batch));
+    return batch;
+  }
+
+  private commitBatch(batch: Batch): void {
+    if (this.batch !== batch) return;
+    this.batch = undefined;
+    try {
+      this.guard(() => this.db.exec('COMMIT'));
+    } catch (err) {
+      // Nothing of the batch happened: its revisions are free again and the row cache may hold
+      // values that were never stored.
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // The connection already rolled back.
+      }
+      this.rev = batch.revisionBefore;
+      this.live.clear();
+      batch.reject(err instanceof Error ? err : new StorageError(String(err)));
+      return;
+    }
+    this.committedRev = this.rev;
+    for (const ev of batch.events) this.hub.publish(ev);
+    batch.resolve();
+  }
+
+  private written(rev: number): void {
     this.rev = rev;
     if (++this.writesSinceCheckpoint >= 256) {
       this.writesSinceCheckpoint = 0;
@@ -236,20 +320,29 @@ export class SqliteStore implements Store {
     return this.guard(() => this.q.history(prefix, after, upTo, limit).map(eventOf));
   }
 
+  /** The newest row of a key (a tombstone if deleted and not yet compacted), undefined if none. */
+  private latest(key: string): LatestRow | undefined {
+    const cached = this.live.get(key);
+    if (cached) return cached;
+    const row = this.q.latest(key);
+    if (row && !row.deleted) this.live.set(key, row);
+    return row;
+  }
+
   /** The live row for an update/delete, checked against the expected revision. */
   private current(key: string, expectedRevision: number | undefined): LatestRow {
-    const cur = this.q.latest(key);
+    const cur = this.latest(key);
     if (!cur || cur.deleted) throw new KeyNotFoundError(key);
     if (expectedRevision !== undefined && cur.id !== expectedRevision) {
-      throw new RevisionConflictError(key, kvOf(key, cur));
+      throw new RevisionConflictError(key, kvOf(key, { ...cur, value: new Uint8Array(cur.value) }));
     }
     return cur;
   }
 
   private readRevision(requested: number | undefined): number {
-    if (!requested) return this.rev;
+    if (!requested) return this.committedRev;
     if (requested < this.compactRev) throw new CompactedError(requested, this.compactRev);
-    if (requested > this.rev) throw new StorageError(`required revision ${requested} is a future revision (current ${this.rev})`);
+    if (requested > this.committedRev) throw new StorageError(`required revision ${requested} is a future revision (current ${this.committedRev})`);
     return requested;
   }
 

@@ -3,7 +3,7 @@
 // here, so verb handlers only ever see StatusErrors.
 
 import { errors, type StatusError } from '../../api/errors.js';
-import type { KubeObject } from '../../api/object.js';
+import { cloneJson, type KubeObject } from '../../api/object.js';
 import type { ResourceType } from '../../api/registry/types.js';
 import {
   CompactedError,
@@ -100,25 +100,51 @@ export interface ListParams {
 export interface EventView {
   /** The object after a put; for a delete, the last value with the deletion's resourceVersion. */
   object: KubeObject;
-  /** The value before a put (absent for a create). */
-  previous?: KubeObject;
+  /** The put created the object. */
+  created: boolean;
+  /** The value before a put (undefined for a create), decoded on first use: only filtered watchers need it. */
+  previous(): KubeObject | undefined;
   lines: Map<string, string>;
 }
 
 const EVENT_CACHE_SIZE = 1024;
+const DECODED_CACHE_SIZE = 4096;
 
 export class ObjectStore {
   private readonly eventCache = new Map<number, EventView>();
+  /**
+   * The newest decoded value of recently written keys, shared and never mutated. Every write's
+   * watch event decodes the new value; keeping it lets the next read-modify-write of that key
+   * copy it instead of parsing the stored JSON again.
+   */
+  private readonly decoded = new Map<string, { revision: number; object: KubeObject }>();
 
   constructor(
     readonly store: Store,
     readonly type: ResourceType,
   ) {}
 
-  /** Stored bytes to an object of this type (converted when the type is a view of another). */
+  /** Stored bytes to an object of this type (converted when the type is a view of another); the caller's to mutate. */
   private decode(kv: KeyValue): KubeObject {
+    const hit = this.decoded.get(kv.key);
+    if (hit && hit.revision === kv.modRevision) return cloneJson(hit.object);
+    return this.parse(kv);
+  }
+
+  private parse(kv: KeyValue): KubeObject {
     const obj = decodeObject(kv);
     return this.type.storedAs ? withVersion(this.type.storedAs.fromStored(obj), obj) : obj;
+  }
+
+  /** A decoded value shared with the cache: read-only. */
+  private decodeShared(kv: KeyValue): KubeObject {
+    const hit = this.decoded.get(kv.key);
+    if (hit && hit.revision === kv.modRevision) return hit.object;
+    const object = this.parse(kv);
+    this.decoded.delete(kv.key);
+    this.decoded.set(kv.key, { revision: kv.modRevision, object });
+    if (this.decoded.size > DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
+    return object;
   }
 
   private encode(obj: KubeObject): Uint8Array {
@@ -129,11 +155,19 @@ export class ObjectStore {
     let view = this.eventCache.get(ev.revision);
     if (view) return view;
     if (ev.type === 'delete') {
-      const object = this.decode(ev.prevKv ?? ev.kv);
+      this.decoded.delete(ev.kv.key);
+      const object = this.parse(ev.prevKv ?? ev.kv);
       object.metadata!.resourceVersion = String(ev.revision);
-      view = { object, lines: new Map() };
+      view = { object, created: false, previous: () => undefined, lines: new Map() };
     } else {
-      view = { object: this.decode(ev.kv), previous: ev.prevKv ? this.decode(ev.prevKv) : undefined, lines: new Map() };
+      const prevKv = ev.prevKv;
+      let previous: KubeObject | undefined;
+      view = {
+        object: this.decodeShared(ev.kv),
+        created: !prevKv,
+        previous: () => (previous ??= prevKv ? this.parse(prevKv) : undefined),
+        lines: new Map(),
+      };
     }
     this.eventCache.set(ev.revision, view);
     if (this.eventCache.size > EVENT_CACHE_SIZE) this.eventCache.delete(this.eventCache.keys().next().value!);

@@ -31,8 +31,8 @@ export function translateEvent(ev: WatchEvent, view: EventView, filter: ((o: Kub
     return { type: 'DELETED', object: obj };
   }
   const now = !filter || filter(obj);
-  if (!view.previous) return now ? { type: 'ADDED', object: obj } : undefined;
-  const before = !filter || filter(view.previous);
+  if (view.created) return now ? { type: 'ADDED', object: obj } : undefined;
+  const before = !filter || filter(view.previous()!);
   if (now && before) return { type: 'MODIFIED', object: obj };
   if (now) return { type: 'ADDED', object: obj };
   if (before) return { type: 'DELETED', object: obj };

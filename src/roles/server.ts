@@ -21,14 +21,11 @@ import { withStrategies } from '../apiserver/strategies.js';
 import { ensurePki } from '../apiserver/tls/pki.js';
 import { inProcessTransport } from '../client/in-process.js';
 import { openStore } from '../storage/open.js';
-import { realClock } from '../client/workqueue.js';
-import { simulatedNodes } from '../simulator/index.js';
 import type { AgentOptions } from './agent.js';
-import { controllerContext, leaseTiming, runLeaderElected } from './controller-manager.js';
-import { builtinControllers, schedulerComponents } from './controllers.js';
+import { runComponentsThread } from './components-thread.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureNodeToken } from './node-token.js';
-import type { Logger } from './log.js';
+import type { Logger, LogLevel } from './log.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -48,29 +45,30 @@ export interface ServerOptions {
   /** The in-process node agent's settings (unless disableAgent). */
   agent: Omit<AgentOptions, 'dataDir' | 'transport' | 'caCert' | 'log'>;
   log: Logger;
+  /** The least level `log` writes; the components' thread drops lower ones before sending them. */
+  logLevel?: LogLevel;
 }
-
-const CONTROL_PLANE_USER = (name: string) => ({ username: `system:${name}`, groups: ['system:masters', 'system:authenticated'] });
 
 function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string, signal: AbortSignal): Promise<unknown> {
   setMaxListeners(0, signal);
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, f?: Record<string, unknown>) => opts.log(level, msg, f);
-  const timing = leaseTiming(opts.leaseDurationSeconds);
-  const transport = (name: string) => inProcessTransport(handler, CONTROL_PLANE_USER(name), `${name}/v1.32.4 (k8ts)`);
   const running: Promise<unknown>[] = [];
-  if (!opts.disableControllerManager) {
-    running.push(runLeaderElected(transport('kube-controller-manager'), { component: 'kube-controller-manager', log, leaseTiming: timing }, (ctx) => builtinControllers(ctx, { clusterCidr: opts.clusterCidr, caCert, dataDir: opts.dataDir }), signal));
-  }
-  if (!opts.disableScheduler) {
-    running.push(runLeaderElected(transport('kube-scheduler'), { component: 'kube-scheduler', log, leaseTiming: timing }, schedulerComponents, signal));
+  const controllerManager = !opts.disableControllerManager;
+  const scheduler = !opts.disableScheduler;
+  if (controllerManager || scheduler || opts.simulatedNodes > 0) {
+    running.push(runComponentsThread(handler, {
+      controllerManager,
+      scheduler,
+      simulatedNodes: opts.simulatedNodes,
+      simulatedFailingImages: opts.simulatedFailingImages,
+      leaseDurationSeconds: opts.leaseDurationSeconds,
+      clusterCidr: opts.clusterCidr,
+      caCert,
+      dataDir: opts.dataDir,
+      logLevel: opts.logLevel ?? 'info',
+    }, opts.log, signal));
   }
   // Loaded only when used: the agent's modules (images, runtime, streaming) cost start-up time and memory.
   if (!opts.disableAgent) running.push(startAgent(handler, opts, caCert, signal));
-  if (opts.simulatedNodes > 0) {
-    const ctx = controllerContext(transport('kubelet'), 'kubelet', realClock, log);
-    running.push(simulatedNodes(ctx, { count: opts.simulatedNodes, failingImages: opts.simulatedFailingImages }).run(signal));
-    ctx.informers.start(signal);
-  }
   return Promise.allSettled(running);
 }
 

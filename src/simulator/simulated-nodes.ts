@@ -121,7 +121,9 @@ export class SimulatedNodes {
       leaseDurationSeconds: opts.leaseDurationSeconds ?? 40,
       events: opts.events ?? true,
       eventQps: opts.eventQps ?? 100,
-      workers: opts.workers ?? 8,
+      // Each real kubelet writes its own pods' status in parallel with every other node's; a few
+      // workers for a thousand nodes would hold writes back behind each other's round trips.
+      workers: opts.workers ?? Math.min(64, Math.max(8, opts.count)),
     };
     this.failing = new Set(opts.failingImages ?? []);
     this.queue = new WorkQueue(ctx.clock);

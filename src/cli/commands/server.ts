@@ -35,6 +35,7 @@ export function serverCommand(): Command {
         leaseDurationSeconds: Number(o['lease-duration-seconds']),
         agent: agentSettings(o),
         log,
+        logLevel: level,
       },
       abort.signal,
       ({ kubeconfig }) => process.stdout.write(`k8ts is ready. Point kubectl at it:\n  export KUBECONFIG=${kubeconfig}\n  kubectl get namespaces\n`),

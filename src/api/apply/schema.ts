@@ -20,9 +20,20 @@ export type SchemaNode =
 const SCALAR: SchemaNode = { kind: 'scalar' };
 const DEDUCED: SchemaNode = { kind: 'deduced' };
 
+// Field schemas by type table, definition and field name. A Schema is made per request, and
+// every write walks the object's fields through it: resolving each field once per process
+// instead of once per visit took a share of each write.
+const fieldCaches = new WeakMap<TypeLookup, Map<string, Map<string, SchemaNode>>>();
+
 /** Resolves the schema of a definition and of its fields; holds the type table in use. */
 export class Schema {
-  constructor(readonly lookup: TypeLookup = realTypeMeta) {}
+  private readonly fields: Map<string, Map<string, SchemaNode>>;
+
+  constructor(readonly lookup: TypeLookup = realTypeMeta) {
+    let cache = fieldCaches.get(lookup);
+    if (!cache) fieldCaches.set(lookup, (cache = new Map()));
+    this.fields = cache;
+  }
 
   root(defName: string): SchemaNode {
     return this.refNode(defName, undefined);
@@ -61,8 +72,16 @@ export class Schema {
 
   /** The schema of a struct's field, or undefined when the struct does not declare it. */
   structField(node: SchemaNode & { kind: 'struct' }, name: string): SchemaNode | undefined {
-    const fm = this.lookup(node.def)?.fields[name];
-    return fm ? this.fieldNode(fm) : undefined;
+    let byName = this.fields.get(node.def);
+    if (!byName) this.fields.set(node.def, (byName = new Map()));
+    const known = byName.get(name);
+    if (known) return known;
+    const fields = this.lookup(node.def)?.fields;
+    if (!fields || !Object.hasOwn(fields, name)) return undefined;
+    // Only declared fields are kept: names a client makes up must not grow the cache.
+    const field = this.fieldNode(fields[name]);
+    byName.set(name, field);
+    return field;
   }
 
   /** The schema of a map entry or struct field (undeclared struct fields are untyped). */

@@ -38,10 +38,11 @@ function normalizeValue(v: unknown, kind: string): unknown {
   return isPlainObject(v) ? normalizeMessage(v, kind) : v;
 }
 
-function normalizeMessage(obj: Record<string, unknown>, name: string): Record<string, unknown> {
+function normalizeMessage(obj: Record<string, unknown>, name: string, keys: readonly string[] = Object.keys(obj)): Record<string, unknown> {
   const fields = fieldsOf(name);
   if (!fields) return obj;
-  for (const key of Object.keys(obj)) {
+  for (const key of keys) {
+    if (!(key in obj)) continue;
     const f = fields.get(key);
     const v = obj[key];
     if (!f || v === null) {
@@ -70,12 +71,16 @@ function normalizeMessage(obj: Record<string, unknown>, name: string): Record<st
   return obj;
 }
 
-/** Normalizes a top-level object of a built-in kind in place; other kinds are left alone. */
-export function goRoundTrip(obj: Record<string, unknown>, apiVersion: string, kind: string): void {
+/**
+ * Normalizes a top-level object of a built-in kind in place; other kinds are left alone. `only`
+ * limits it to some top-level fields (the others already went through it: a status write keeps
+ * the stored spec).
+ */
+export function goRoundTrip(obj: Record<string, unknown>, apiVersion: string, kind: string, only?: readonly string[]): void {
   const name = TOP_LEVEL_KINDS[`${apiVersion}/${kind}`];
   if (!name) return;
   const { apiVersion: av, kind: k } = obj;
-  normalizeMessage(obj, name);
+  normalizeMessage(obj, name, only);
   obj.apiVersion = av;
   obj.kind = k;
 }

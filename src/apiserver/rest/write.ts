@@ -285,12 +285,15 @@ export async function prepareUpdate(rc: RequestContext, obj: KubeObject, old: Ku
   return finishUpdate(rc, obj, old, opts, computeManaged);
 }
 
+// What a status write takes from the request; everything else is the stored object's.
+const STATUS_WRITE_FIELDS = ['metadata', 'status'] as const;
+
 async function finishUpdate(rc: RequestContext, obj: KubeObject, old: KubeObject, opts: WriteOptions, computeManaged: boolean): Promise<KubeObject> {
   const t = rc.type;
   await runAdmission(rc, attrs(rc, 'UPDATE', obj, old, opts.dryRun));
   // Compare and store what upstream would after its Go round trip, so defaults that encode as
   // nothing (zero values) never look like a change.
-  goRoundTrip(obj, obj.apiVersion!, t.kind);
+  goRoundTrip(obj, obj.apiVersion!, t.kind, rc.info.subresource === 'status' ? STATUS_WRITE_FIELDS : undefined);
   const oldGeneration = old.metadata?.generation;
   if (tracksGeneration(t)) obj.metadata!.generation = (oldGeneration ?? 1) + (generationChanged(t, obj, old) ? 1 : 0);
   else delete obj.metadata!.generation;

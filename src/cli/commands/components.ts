@@ -4,12 +4,20 @@
 import { Command } from 'commander';
 import { httpsTransport } from '../../client/transport.js';
 import { readKubeconfig } from '../../roles/kubeconfig.js';
-import { realClock } from '../../client/workqueue.js';
-import { simulatedNodes } from '../../simulator/index.js';
-import { controllerContext, leaseTiming, runLeaderElected } from '../../roles/controller-manager.js';
-import { builtinControllers, schedulerComponents } from '../../roles/controllers.js';
 import { isLogLevel, makeLogger } from '../../roles/log.js';
 import { addOptions, COMPONENT_OPTIONS, resolveOptions, type OptionSpec } from '../options.js';
+
+// The components' modules load in the action, not with the CLI: `k8ts server` runs them in a
+// worker thread and its main thread would only carry a second copy.
+const componentModules = async () => {
+  const [{ realClock }, { simulatedNodes }, { controllerContext, leaseTiming, runLeaderElected }, { builtinControllers, schedulerComponents }] = await Promise.all([
+    import('../../client/workqueue.js'),
+    import('../../simulator/index.js'),
+    import('../../roles/controller-manager.js'),
+    import('../../roles/controllers.js'),
+  ]);
+  return { realClock, simulatedNodes, controllerContext, leaseTiming, runLeaderElected, builtinControllers, schedulerComponents };
+};
 
 function componentCommand(name: 'controller-manager' | 'scheduler', description: string): Command {
   const cmd = new Command(name).description(description);
@@ -29,6 +37,7 @@ function componentCommand(name: 'controller-manager' | 'scheduler', description:
     // would keep the process alive.
     const keepAlive = setInterval(() => undefined, 1 << 30);
     abort.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
+    const { builtinControllers, schedulerComponents, runLeaderElected, leaseTiming } = await componentModules();
     const build = name === 'scheduler' ? schedulerComponents : (ctx: Parameters<typeof builtinControllers>[0]) => builtinControllers(ctx, { clusterCidr: String(o['cluster-cidr']), caCert: creds.ca });
     log('info', 'starting; waiting to become leader', { component });
     await runLeaderElected(transport, { component, log, leaseTiming: leaseTiming(Number(o['lease-duration-seconds'])) }, build, abort.signal, () => process.stdout.write(`${component} is leading\n`));
@@ -68,6 +77,7 @@ export function simulatedNodesCommand(): Command {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
     const keepAlive = setInterval(() => undefined, 1 << 30);
     abort.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
+    const { controllerContext, realClock, simulatedNodes } = await componentModules();
     const ctx = controllerContext(transport, 'kubelet', realClock, log);
     const failingImages = String(o['failing-images']).split(',').map((s) => s.trim()).filter(Boolean);
     const nodes = simulatedNodes(ctx, { count: Number(o.count), namePrefix: String(o['name-prefix']), failingImages });

@@ -28,6 +28,9 @@ export type ComponentsMessage =
   | { t: 'log'; level: LogLevel; msg: string; fields?: Record<string, unknown> }
   | { t: 'stopped' };
 
+/** Main thread to worker, besides the transport's own messages. */
+export type ComponentsCommand = { t: 'start' } | { t: 'stop' };
+
 /** The identities the worker's components may act as: control-plane users, as in-process before. */
 const IDENTITIES = new Set(['kube-controller-manager', 'kube-scheduler', 'kubelet']);
 
@@ -39,29 +42,66 @@ function userOf(identity: string): UserInfo | undefined {
 const WORKER_URL = new URL(`./components-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 const RESTART_DELAY_MS = 1000;
 
+interface Spawned {
+  worker: Worker;
+  exited: Promise<number>;
+}
+
+/** A worker whose exit and errors are heard from the start, not only once it runs. */
+function spawn(opts: ComponentsOptions, log: (e: Error) => void): Spawned {
+  const worker = new Worker(WORKER_URL, { workerData: opts });
+  worker.on('error', log);
+  return { worker, exited: new Promise<number>((resolve) => worker.once('exit', resolve)) };
+}
+
 /**
- * Runs the components until the signal aborts, then lets them stop (they release their Leases
- * through the handler, so the API server must still be serving until this resolves). A thread that
- * dies is logged and started again, as a supervisor restarts upstream's components.
+ * The components' thread, made early: it loads its modules while the API server starts, and runs
+ * nothing until run() (the API must be serving first). Until then it does not keep the process
+ * alive, so a server that fails to start still exits.
  */
-export async function runComponentsThread(handler: ApiHandler, opts: ComponentsOptions, log: Logger, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted) {
-    const worker = new Worker(WORKER_URL, { workerData: opts });
-    const endWatches = serveThreadTransport(worker, handler, userOf);
-    worker.on('message', (m: ComponentsMessage | { t?: string }) => {
-      if (m.t === 'log') {
-        const l = m as Extract<ComponentsMessage, { t: 'log' }>;
-        log(l.level, l.msg, l.fields);
-      }
-    });
-    worker.on('error', (e) => log('error', 'control-plane components thread failed', { error: e.stack ?? String(e) }));
-    const stop = () => worker.postMessage({ t: 'stop' });
-    signal.addEventListener('abort', stop, { once: true });
-    const code = await new Promise<number>((resolve) => worker.once('exit', resolve));
-    signal.removeEventListener('abort', stop);
-    endWatches();
-    if (signal.aborted) return;
-    log('error', 'control-plane components thread exited; restarting it', { code });
-    await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
+export class ComponentsThread {
+  private next: Spawned | undefined;
+  private early: Error[] = [];
+
+  constructor(private readonly opts: ComponentsOptions) {
+    this.next = spawn(opts, (e) => this.early.push(e));
+    this.next.worker.unref();
   }
+
+  /**
+   * Runs the components until the signal aborts, then lets them stop (they release their Leases
+   * through the handler, so the API server must still be serving until this resolves). A thread
+   * that dies is logged and started again, as a supervisor restarts upstream's components.
+   */
+  async run(handler: ApiHandler, log: Logger, signal: AbortSignal): Promise<void> {
+    const failed = (e: Error) => log('error', 'control-plane components thread failed', { error: e.stack ?? String(e) });
+    for (const e of this.early) failed(e);
+    while (!signal.aborted) {
+      const spawned = this.next ?? spawn(this.opts, failed);
+      this.next = undefined;
+      spawned.worker.ref();
+      const code = await runWorker(spawned, handler, log, signal);
+      if (signal.aborted) return;
+      log('error', 'control-plane components thread exited; restarting it', { code });
+      await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
+    }
+    await this.next?.worker.terminate();
+  }
+}
+
+async function runWorker({ worker, exited }: Spawned, handler: ApiHandler, log: Logger, signal: AbortSignal): Promise<number> {
+  const endWatches = serveThreadTransport(worker, handler, userOf);
+  worker.on('message', (m: ComponentsMessage | { t?: string }) => {
+    if (m.t === 'log') {
+      const l = m as Extract<ComponentsMessage, { t: 'log' }>;
+      log(l.level, l.msg, l.fields);
+    }
+  });
+  const stop = () => worker.postMessage({ t: 'stop' } satisfies ComponentsCommand);
+  signal.addEventListener('abort', stop, { once: true });
+  worker.postMessage({ t: 'start' } satisfies ComponentsCommand);
+  const code = await exited;
+  signal.removeEventListener('abort', stop);
+  endWatches();
+  return code;
 }

@@ -8,7 +8,7 @@ import { realClock } from '../client/workqueue.js';
 import { simulatedNodes } from '../simulator/index.js';
 import { controllerContext, leaseTiming, runLeaderElected } from './controller-manager.js';
 import { builtinControllers, schedulerComponents } from './controllers.js';
-import type { ComponentsOptions, ComponentsMessage } from './components-thread.js';
+import type { ComponentsCommand, ComponentsOptions, ComponentsMessage } from './components-thread.js';
 import type { LogLevel } from './log.js';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -16,9 +16,17 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 async function main(port: NonNullable<typeof parentPort>, opts: ComponentsOptions): Promise<void> {
   const stop = new AbortController();
   setMaxListeners(0, stop.signal);
-  port.on('message', (m: { t?: string }) => {
-    if (m.t === 'stop') stop.abort();
+  let start!: () => void;
+  const started = new Promise<void>((resolve) => (start = resolve));
+  port.on('message', (m: Partial<ComponentsCommand>) => {
+    if (m.t === 'start') start();
+    if (m.t === 'stop') {
+      start();
+      stop.abort();
+    }
   });
+  // Loaded while the API server starts; run once it serves.
+  await started;
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[opts.logLevel]) return;
     try {

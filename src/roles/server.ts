@@ -22,7 +22,7 @@ import { ensurePki } from '../apiserver/tls/pki.js';
 import { inProcessTransport } from '../client/in-process.js';
 import { openStore } from '../storage/open.js';
 import type { AgentOptions } from './agent.js';
-import { runComponentsThread } from './components-thread.js';
+import { ComponentsThread } from './components-thread.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureNodeToken } from './node-token.js';
 import type { Logger, LogLevel } from './log.js';
@@ -49,24 +49,28 @@ export interface ServerOptions {
   logLevel?: LogLevel;
 }
 
-function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string, signal: AbortSignal): Promise<unknown> {
-  setMaxListeners(0, signal);
-  const running: Promise<unknown>[] = [];
+/** The components' thread, started before the API server so its modules load meanwhile; none if nothing runs there. */
+function componentsThread(opts: ServerOptions, caCert: string): ComponentsThread | undefined {
   const controllerManager = !opts.disableControllerManager;
   const scheduler = !opts.disableScheduler;
-  if (controllerManager || scheduler || opts.simulatedNodes > 0) {
-    running.push(runComponentsThread(handler, {
-      controllerManager,
-      scheduler,
-      simulatedNodes: opts.simulatedNodes,
-      simulatedFailingImages: opts.simulatedFailingImages,
-      leaseDurationSeconds: opts.leaseDurationSeconds,
-      clusterCidr: opts.clusterCidr,
-      caCert,
-      dataDir: opts.dataDir,
-      logLevel: opts.logLevel ?? 'info',
-    }, opts.log, signal));
-  }
+  if (!controllerManager && !scheduler && opts.simulatedNodes === 0) return undefined;
+  return new ComponentsThread({
+    controllerManager,
+    scheduler,
+    simulatedNodes: opts.simulatedNodes,
+    simulatedFailingImages: opts.simulatedFailingImages,
+    leaseDurationSeconds: opts.leaseDurationSeconds,
+    clusterCidr: opts.clusterCidr,
+    caCert,
+    dataDir: opts.dataDir,
+    logLevel: opts.logLevel ?? 'info',
+  });
+}
+
+function runComponents(handler: ApiHandler, opts: ServerOptions, caCert: string, thread: ComponentsThread | undefined, signal: AbortSignal): Promise<unknown> {
+  setMaxListeners(0, signal);
+  const running: Promise<unknown>[] = [];
+  if (thread) running.push(thread.run(handler, opts.log, signal));
   // Loaded only when used: the agent's modules (images, runtime, streaming) cost start-up time and memory.
   if (!opts.disableAgent) running.push(startAgent(handler, opts, caCert, signal));
   return Promise.allSettled(running);
@@ -100,6 +104,7 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
     dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', hostname()],
     ipAddresses: [...new Set(['127.0.0.1', advertise, kubernetesServiceIp])],
   });
+  const thread = componentsThread(opts, pki.caCert);
   const ctx = makeServerContext({
     store,
     registry,
@@ -119,9 +124,10 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
   writeKubeconfig(opts.writeKubeconfig, { server: url, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey });
   ready = true;
   log('info', 'k8ts server is ready', { url, kubeconfig: opts.writeKubeconfig, datastore: opts.datastoreEndpoint ?? 'sqlite' });
-  // The control plane's own components, in-process but through the same request path as any
-  // client, each leader-elected so a second server on the same store stays idle.
-  const components = runComponents(handler, opts, pki.caCert, signal);
+  // The control plane's own components (in their thread; the agent in this one) go through the
+  // same request path as any client, each leader-elected so a second server on the same store
+  // stays idle.
+  const components = runComponents(handler, opts, pki.caCert, thread, signal);
   onReady?.({ url, kubeconfig: opts.writeKubeconfig });
 
   // Keep enough history for watches to resume across short disconnects, then compact.

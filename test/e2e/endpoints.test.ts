@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { Cluster } from './harness.js';
+import { Cluster, eventually } from './harness.js';
 
 describe('health, version and metrics', () => {
   const c = new Cluster();
@@ -36,8 +36,14 @@ describe('health, version and metrics', () => {
   });
 
   test('/metrics counts requests by verb and resource, with latency histograms', async () => {
-    // Controllers write too (kube-root-ca.crt configmaps), so compare counts around our own request.
+    // Controllers write too (a kube-root-ca.crt configmap per namespace, once they start), so
+    // wait for those, then compare counts around our own request.
     const created = async () => Number(/^apiserver_request_total\{[^}]*verb="POST"[^}]*resource="configmaps"[^}]*code="201"[^}]*\} (\d+)$/m.exec((await c.raw('GET', '/metrics')).body)?.[1] ?? 0);
+    await eventually('a kube-root-ca.crt in every namespace', async () => {
+      const namespaces = (await c.ok(['get', 'namespaces', '-o', 'name'])).split('\n').filter(Boolean).length;
+      const published = (await c.ok(['get', 'configmaps', '-A', '--field-selector', 'metadata.name=kube-root-ca.crt', '-o', 'name'])).split('\n').filter(Boolean).length;
+      return namespaces > 0 && published === namespaces;
+    });
     await c.ok(['get', 'pods']);
     const before = await created();
     await c.ok(['create', 'configmap', 'm1']);

@@ -41,5 +41,9 @@ test('only one of two candidates leads; the other takes over once the leader sto
   assert.equal((lease.spec as { leaseTransitions: number }).leaseTransitions, 1);
   stopB.abort();
   await b;
+  // A graceful stop gives the lease up: nobody holds it, and it is free at once.
+  const released = (await env.clients.resource('leases').get('kube-system', 'test-lock')).spec as { holderIdentity: string; leaseDurationSeconds: number; renewTime: string };
+  assert.equal(released.holderIdentity, '');
+  assert.equal(heldByOther(released, 'c', Date.parse(released.renewTime)), false);
   await env.stop();
 });

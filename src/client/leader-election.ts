@@ -59,7 +59,8 @@ export class LeaderElector {
       leaseDurationSeconds: Math.ceil(this.opts.leaseDurationMs / 1000),
       acquireTime: prev?.holderIdentity === identity && prev.acquireTime ? prev.acquireTime : microTime(now),
       renewTime: microTime(now),
-      leaseTransitions: (prev?.leaseTransitions ?? 0) + (prev?.holderIdentity && prev.holderIdentity !== identity ? 1 : 0),
+      // As client-go: any change of holder counts, a released lease's empty one included.
+      leaseTransitions: (prev?.leaseTransitions ?? 0) + (prev && (prev.holderIdentity ?? '') !== identity ? 1 : 0),
     });
     let current: Lease;
     try {
@@ -118,5 +119,19 @@ export class LeaderElector {
     await lead(leading.signal);
     leading.abort();
     await renewing;
+    if (signal.aborted) await this.release().catch(() => undefined);
+  }
+
+  /**
+   * Gives the lease up on a graceful stop (client-go's ReleaseOnCancel, which upstream's
+   * components set): a restarted or standby instance takes over at once instead of waiting out
+   * the lease. A killed leader cannot, and the lease then expires as before.
+   */
+  private async release(): Promise<void> {
+    const { namespace, name, identity } = this.opts;
+    const current = await this.leases.get(namespace, name);
+    if (current.spec?.holderIdentity !== identity) return;
+    const now = microTime(this.clock.now());
+    await this.leases.update({ ...current, spec: { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: current.spec.leaseTransitions ?? 0 } });
   }
 }

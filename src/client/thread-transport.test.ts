@@ -5,7 +5,8 @@ import { StatusError } from '../api/errors.js';
 import { testServer } from '../apiserver/testing.js';
 import type { UserInfo } from '../apiserver/types.js';
 import { MemoryStore } from '../storage/memory/memory-store.js';
-import { serveThreadTransport, ThreadClient } from './thread-transport.js';
+import type { ApiHandler } from '../apiserver/handler.js';
+import { MAX_REQUESTS_IN_FLIGHT, serveThreadTransport, ThreadClient } from './thread-transport.js';
 import type { WatchEventOf } from './transport.js';
 
 const ADMIN: UserInfo = { username: 'system:kube-scheduler', groups: ['system:masters', 'system:authenticated'] };
@@ -100,5 +101,35 @@ test('a watch the API server refuses rejects with its status', async () => {
     );
   } finally {
     env.close();
+  }
+});
+
+test('at most MAX_REQUESTS_IN_FLIGHT requests are worked on at once; the rest wait and all are answered in order', async () => {
+  let active = 0;
+  let most = 0;
+  const order: string[] = [];
+  // A handler that only measures overlap: the transport's queueing is what is under test.
+  const handler = {
+    async handle(req: { url: URL }) {
+      active++;
+      most = Math.max(most, active);
+      order.push(req.url.pathname);
+      await new Promise((r) => setTimeout(r, 2));
+      active--;
+      return { status: 200, headers: {}, body: JSON.stringify({ path: req.url.pathname }) };
+    },
+  } as unknown as ApiHandler;
+  const { port1, port2 } = new MessageChannel();
+  serveThreadTransport(port1, handler, () => ADMIN);
+  const t = new ThreadClient(port2).transport('admin');
+  try {
+    const n = MAX_REQUESTS_IN_FLIGHT * 3;
+    const answers = await Promise.all(Array.from({ length: n }, (_, i) => t.request<{ path: string }>('GET', `/r/${i}`)));
+    assert.deepEqual(answers.map((a) => a.path), Array.from({ length: n }, (_, i) => `/r/${i}`));
+    assert.equal(most, MAX_REQUESTS_IN_FLIGHT);
+    assert.deepEqual(order, Array.from({ length: n }, (_, i) => `/r/${i}`));
+  } finally {
+    port1.close();
+    port2.close();
   }
 });

@@ -148,6 +148,17 @@ export interface Port {
 }
 
 /**
+ * Requests of the worker the API handler works on at once, and starts per event-loop turn; the
+ * rest wait, in order. The worker's components spend none of this thread's time making requests,
+ * so unbounded they would crowd out every other client: a scheduler failing a backlog of pods
+ * fires thousands of writes at once. Clients over HTTPS are served each turn as they come, so
+ * they keep their share (upstream's priority and fairness gives each priority level its own).
+ * Watches are not counted: they last.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 32;
+export const REQUESTS_STARTED_PER_TURN = 8;
+
+/**
  * The main thread's end: answers a worker's requests with the API handler, as `userOf(identity)`.
  * An unknown identity gets 401, like a request without credentials. Returns a function that
  * ends every open watch (the worker is going away).
@@ -156,13 +167,40 @@ export function serveThreadTransport(port: Port, handler: ApiHandler, userOf: (i
   const watches = new Map<number, AbortController>();
   const outbox = new Outbox<ThreadReply>(port);
   const post = (m: ThreadReply) => outbox.send(m);
+  let inFlight = 0;
+  let waiting: Extract<ThreadRequest, { t: 'req' }>[] = [];
+  let nextWaiting = 0;
+  let pumping = false;
+  const pump = () => {
+    pumping = false;
+    for (let started = 0; started < REQUESTS_STARTED_PER_TURN && inFlight < MAX_REQUESTS_IN_FLIGHT && nextWaiting < waiting.length; started++) {
+      inFlight++;
+      start(waiting[nextWaiting++]);
+    }
+    if (nextWaiting === waiting.length) {
+      waiting = [];
+      nextWaiting = 0;
+    } else if (inFlight < MAX_REQUESTS_IN_FLIGHT) schedulePump();
+  };
+  const schedulePump = () => {
+    if (pumping) return;
+    pumping = true;
+    setImmediate(pump);
+  };
+  const finished = () => {
+    inFlight--;
+    if (nextWaiting < waiting.length) schedulePump();
+  };
   const serve = (m: ThreadRequest) => {
     if (m.t === 'abort') {
       watches.get(m.id)?.abort();
       watches.delete(m.id);
-      return;
-    }
-    const r = m;
+    } else if (m.t === 'req') {
+      waiting.push(m);
+      schedulePump();
+    } else start(m);
+  };
+  const start = (r: Exclude<ThreadRequest, { t: 'abort' }>) => {
     const controller = r.t === 'watch' ? new AbortController() : undefined;
     if (controller) watches.set(r.id, controller);
     const body = r.t === 'req' && r.body !== undefined ? Buffer.from(r.body) : Buffer.alloc(0);
@@ -188,6 +226,7 @@ export function serveThreadTransport(port: Port, handler: ApiHandler, userOf: (i
         post({ t: 'res', id: r.id, status: 500, body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: String(e), reason: 'InternalError', code: 500 }) });
       } finally {
         watches.delete(r.id);
+        if (r.t === 'req') finished();
       }
     })();
   };

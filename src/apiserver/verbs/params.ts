@@ -58,6 +58,16 @@ function listOptionErrors(q: URLSearchParams, watch: boolean): FieldError[] {
   return errs;
 }
 
+// A watch event's object is shared by every watcher and never changes, and a hundred watchers
+// with field selectors would each work out the same field set: it is worked out once per object.
+const fieldSets = new WeakMap<KubeObject, Record<string, string>>();
+
+function selectableFields(t: ResourceType, obj: KubeObject): Record<string, string> {
+  let f = fieldSets.get(obj);
+  if (!f) fieldSets.set(obj, (f = fieldSetFor(t.group, t.resource, obj)));
+  return f;
+}
+
 export function parseListQuery(t: ResourceType, q: URLSearchParams, watch = false): ListQuery {
   const labelSel = q.get('labelSelector');
   const fieldSel = q.get('fieldSelector');
@@ -66,7 +76,7 @@ export function parseListQuery(t: ResourceType, q: URLSearchParams, watch = fals
   const fields = fieldSel ? checkFieldSelector(t.group, t.resource, parseFieldSelector(fieldSel)) : undefined;
   const filter =
     labels || fields
-      ? (obj: KubeObject) => (!labels || matchesLabels(labels, obj.metadata?.labels)) && (!fields || matchesFields(fields, fieldSetFor(t.group, t.resource, obj)))
+      ? (obj: KubeObject) => (!labels || matchesLabels(labels, obj.metadata?.labels)) && (!fields || matchesFields(fields, selectableFields(t, obj)))
       : undefined;
   // Query decoding (400) comes before the options validation (422), as upstream.
   const limit = intParam(q, 'limit');

@@ -24,9 +24,7 @@ export interface ComponentsOptions {
 }
 
 /** Worker to main thread, besides the transport's own messages. */
-export type ComponentsMessage =
-  | { t: 'log'; level: LogLevel; msg: string; fields?: Record<string, unknown> }
-  | { t: 'stopped' };
+export type ComponentsMessage = { t: 'log'; level: LogLevel; msg: string; fields?: Record<string, unknown> };
 
 /** Main thread to worker, besides the transport's own messages. */
 export type ComponentsCommand = { t: 'start' } | { t: 'stop' };
@@ -93,7 +91,7 @@ async function runWorker({ worker, exited }: Spawned, handler: ApiHandler, log: 
   const endWatches = serveThreadTransport(worker, handler, userOf);
   worker.on('message', (m: ComponentsMessage | { t?: string }) => {
     if (m.t === 'log') {
-      const l = m as Extract<ComponentsMessage, { t: 'log' }>;
+      const l = m as ComponentsMessage;
       log(l.level, l.msg, l.fields);
     }
   });

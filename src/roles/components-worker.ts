@@ -9,9 +9,7 @@ import { simulatedNodes } from '../simulator/index.js';
 import { controllerContext, leaseTiming, runLeaderElected } from './controller-manager.js';
 import { builtinControllers, schedulerComponents } from './controllers.js';
 import type { ComponentsCommand, ComponentsOptions, ComponentsMessage } from './components-thread.js';
-import type { LogLevel } from './log.js';
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+import { logsAt, type LogLevel } from './log.js';
 
 async function main(port: NonNullable<typeof parentPort>, opts: ComponentsOptions): Promise<void> {
   const stop = new AbortController();
@@ -28,7 +26,7 @@ async function main(port: NonNullable<typeof parentPort>, opts: ComponentsOption
   // Loaded while the API server starts; run once it serves.
   await started;
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[level] < ORDER[opts.logLevel]) return;
+    if (!logsAt(level, opts.logLevel)) return;
     try {
       port.postMessage({ t: 'log', level, msg, fields } satisfies ComponentsMessage);
     } catch {
@@ -50,7 +48,6 @@ async function main(port: NonNullable<typeof parentPort>, opts: ComponentsOption
     ctx.informers.start(stop.signal);
   }
   await Promise.allSettled(running);
-  port.postMessage({ t: 'stopped' } satisfies ComponentsMessage);
 }
 
 if (parentPort) {

@@ -7,7 +7,7 @@ export type Logger = (level: LogLevel, msg: string, fields?: Record<string, unkn
 
 export function makeLogger(component: string, min: LogLevel = 'info', out: NodeJS.WritableStream = process.stderr, tty = Boolean((out as { isTTY?: boolean }).isTTY)): Logger {
   return (level, msg, fields = {}) => {
-    if (ORDER[level] < ORDER[min]) return;
+    if (!logsAt(level, min)) return;
     const time = new Date().toISOString();
     if (tty) {
       const extra = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
@@ -16,6 +16,11 @@ export function makeLogger(component: string, min: LogLevel = 'info', out: NodeJ
       out.write(`${JSON.stringify({ time, level, component, msg, ...fields })}\n`);
     }
   };
+}
+
+/** Whether a logger set to `min` writes lines of `level`. */
+export function logsAt(level: LogLevel, min: LogLevel): boolean {
+  return ORDER[level] >= ORDER[min];
 }
 
 export function isLogLevel(s: string): s is LogLevel {

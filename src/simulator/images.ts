@@ -1,20 +1,8 @@
-// Image names as a container runtime reports them: "nginx" is docker.io/library/nginx:latest, and
-// image and container IDs are stable hex digests derived from the name.
+// What a simulated runtime reports for an image: IDs are stable hex digests of the name, normalized
+// as the real kubelet normalizes it (kubelet/kuberuntime/image-ref.ts), and pulls fail as containerd's do.
 
 import { createHash } from 'node:crypto';
-
-/** containerd's normalized reference: registry, repository path and tag (or digest). */
-export function normalizeImage(image: string): string {
-  let name = image;
-  const slash = name.indexOf('/');
-  const first = slash < 0 ? '' : name.slice(0, slash);
-  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (!hasRegistry) name = `docker.io/${slash < 0 ? 'library/' : ''}${name}`;
-  const lastSlash = name.lastIndexOf('/');
-  const tail = name.slice(lastSlash + 1);
-  if (!tail.includes(':') && !tail.includes('@')) name += ':latest';
-  return name;
-}
+import { normalizeImage } from '../kubelet/kuberuntime/image-ref.js';
 
 export function hex64(seed: string): string {
   return createHash('sha256').update(seed).digest('hex');
@@ -32,13 +20,4 @@ export function imageId(image: string): string {
 export function pullErrorMessage(image: string): string {
   const n = normalizeImage(image);
   return `rpc error: code = NotFound desc = failed to pull and unpack image "${n}": failed to resolve reference "${n}": ${n}: not found`;
-}
-
-/** The kubelet pulls again on every start when the tag is :latest or missing, unless told otherwise. */
-export function pullPolicy(image: string, policy: string | undefined): string {
-  if (policy) return policy;
-  const tail = image.slice(image.lastIndexOf('/') + 1);
-  if (tail.includes('@')) return 'IfNotPresent';
-  const colon = tail.indexOf(':');
-  return colon < 0 || tail.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent';
 }

@@ -2,7 +2,8 @@
 // started (or stuck pulling an image), completed, and stopped on deletion. Conditions keep their
 // lastTransitionTime while their status does not change, as the kubelet's do.
 
-import { hex64, imageId, normalizeImage, pullErrorMessage } from './images.js';
+import { normalizeImage } from '../kubelet/kuberuntime/image-ref.js';
+import { hex64, imageId, pullErrorMessage } from './images.js';
 
 export type Stage = 'creating' | 'started' | 'completed' | 'stopped';
 export type PullFailure = 'ErrImagePull' | 'ImagePullBackOff';

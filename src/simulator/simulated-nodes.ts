@@ -10,7 +10,8 @@ import { isAlreadyExists, isConflict, isNotFound, objectKey } from '../client/in
 import { WorkQueue } from '../client/workqueue.js';
 import { eventRecorder } from '../client/events.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controllers/framework/controller.js';
-import { pullErrorMessage, pullPolicy } from './images.js';
+import { pullPolicyOf } from '../kubelet/kuberuntime/image-ref.js';
+import { pullErrorMessage } from './images.js';
 import { nodeAddress, nodeObject, readyConditions, syntheticPodCidr } from './node-object.js';
 import { podStatus, type PullFailure, type Stage } from './pod-status.js';
 
@@ -282,7 +283,7 @@ export class SimulatedNodes {
     for (const c of this.containersOf(pod)) {
       const image = c.image ?? '';
       if (this.isFailing(image)) continue;
-      const policy = pullPolicy(image, c.imagePullPolicy);
+      const policy = pullPolicyOf(image, c.imagePullPolicy);
       if (policy === 'Always' || (policy === 'IfNotPresent' && !st.node.pulled.has(image))) {
         this.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
         this.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in 1.021s (1.021s including waiting). Image size: 71027698 bytes.`);

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Option, type Command } from 'commander';
+import { isLogLevel, type LogLevel } from '../roles/log.js';
 
 export type OptionType = 'string' | 'number' | 'boolean';
 
@@ -114,4 +115,18 @@ export function resolveOptions(specs: OptionSpec[], flags: Record<string, unknow
     else out[s.name] = s.default?.();
   }
   return out;
+}
+
+/** The resolved `--log-level`, refused with a clear error unless it is one the loggers know. */
+export function logLevelOption(o: Record<string, unknown>): LogLevel {
+  const level = String(o['log-level']);
+  if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
+  return level;
+}
+
+/** Aborts on SIGINT or SIGTERM: every long-running command stops the same way. */
+export function stopOnSignals(): AbortSignal {
+  const abort = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
+  return abort.signal;
 }

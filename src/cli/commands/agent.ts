@@ -8,7 +8,7 @@ import { httpsTransport } from '../../client/transport.js';
 import type { AgentOptions } from '../../roles/agent.js';
 import { isLogLevel, makeLogger } from '../../roles/log.js';
 import { caHash, parseNodeToken } from '../../roles/node-token.js';
-import { addOptions, AGENT_OPTIONS, resolveOptions, SERVER_OPTIONS, type OptionSpec } from '../options.js';
+import { addOptions, AGENT_OPTIONS, logLevelOption, resolveOptions, SERVER_OPTIONS, stopOnSignals, type OptionSpec } from '../options.js';
 
 const OPTIONS: OptionSpec[] = [
   ...SERVER_OPTIONS.filter((s) => ['config', 'data-dir', 'log-level'].includes(s.name)),
@@ -49,8 +49,7 @@ export function agentCommand(): Command {
   addOptions(cmd, OPTIONS);
   cmd.action(async (flags: Record<string, unknown>) => {
     const o = resolveOptions(OPTIONS, flags);
-    const level = String(o['log-level']);
-    if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
+    const level = logLevelOption(o);
     if (!o.server || !o.token) throw new Error('--server and --token are required');
     // The agent's modules load only for the commands that use them (k8ts server starts faster).
     const { agentPreconditions, runAgent } = await import('../../roles/agent.js');
@@ -61,9 +60,8 @@ export function agentCommand(): Command {
     if (!token.caHash) throw new Error('--token must be the server\'s node token (K10<ca hash>::<credential>)');
     const ca = await serverCa(url);
     if (caHash(ca) !== token.caHash) throw new Error(`the server at ${url.origin} presents a CA whose hash does not match the token`);
-    const abort = new AbortController();
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
-    await runAgent({ ...agentSettings(o), dataDir: String(o['data-dir']), transport: httpsTransport({ server: url.origin, ca, token: token.credential }, 'kubelet/v1.32.4 (k8ts)'), caCert: ca, log: makeLogger('agent', level) }, abort.signal);
+    const stop = stopOnSignals();
+    await runAgent({ ...agentSettings(o), dataDir: String(o['data-dir']), transport: httpsTransport({ server: url.origin, ca, token: token.credential }, 'kubelet/v1.32.4 (k8ts)'), caCert: ca, log: makeLogger('agent', level) }, stop);
   });
   return cmd;
 }

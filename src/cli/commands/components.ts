@@ -4,8 +4,8 @@
 import { Command } from 'commander';
 import { httpsTransport } from '../../client/transport.js';
 import { readKubeconfig } from '../../roles/kubeconfig.js';
-import { isLogLevel, makeLogger } from '../../roles/log.js';
-import { addOptions, COMPONENT_OPTIONS, resolveOptions, type OptionSpec } from '../options.js';
+import { makeLogger } from '../../roles/log.js';
+import { addOptions, COMPONENT_OPTIONS, logLevelOption, resolveOptions, stopOnSignals, type OptionSpec } from '../options.js';
 
 // The components' modules load in the action, not with the CLI: `k8ts server` runs them in a
 // worker thread and its main thread would only carry a second copy.
@@ -24,23 +24,21 @@ function componentCommand(name: 'controller-manager' | 'scheduler', description:
   addOptions(cmd, COMPONENT_OPTIONS);
   cmd.action(async (flags: Record<string, unknown>) => {
     const o = resolveOptions(COMPONENT_OPTIONS, flags);
-    const level = String(o['log-level']);
-    if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
+    const level = logLevelOption(o);
     if (!o.kubeconfig) throw new Error('--kubeconfig is required');
     const component = name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager';
     const log = makeLogger(component, level);
     const creds = readKubeconfig(String(o.kubeconfig));
     const transport = httpsTransport(creds, `${component}/v1.32.4 (k8ts)`);
-    const abort = new AbortController();
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
+    const stop = stopOnSignals();
     // Timers of the work queues and the election are unref'd; while campaigning nothing else
     // would keep the process alive.
     const keepAlive = setInterval(() => undefined, 1 << 30);
-    abort.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
+    stop.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
     const { builtinControllers, schedulerComponents, runLeaderElected, leaseTiming } = await componentModules();
     const build = name === 'scheduler' ? schedulerComponents : (ctx: Parameters<typeof builtinControllers>[0]) => builtinControllers(ctx, { clusterCidr: String(o['cluster-cidr']), caCert: creds.ca });
     log('info', 'starting; waiting to become leader', { component });
-    await runLeaderElected(transport, { component, log, leaseTiming: leaseTiming(Number(o['lease-duration-seconds'])) }, build, abort.signal, () => process.stdout.write(`${component} is leading\n`));
+    await runLeaderElected(transport, { component, log, leaseTiming: leaseTiming(Number(o['lease-duration-seconds'])) }, build, stop, () => process.stdout.write(`${component} is leading\n`));
   });
   return cmd;
 }
@@ -68,21 +66,19 @@ export function simulatedNodesCommand(): Command {
   addOptions(cmd, SIMULATOR_OPTIONS);
   cmd.action(async (flags: Record<string, unknown>) => {
     const o = resolveOptions(SIMULATOR_OPTIONS, flags);
-    const level = String(o['log-level']);
-    if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
+    const level = logLevelOption(o);
     if (!o.kubeconfig) throw new Error('--kubeconfig is required');
     const log = makeLogger('kubelet', level);
     const transport = httpsTransport(readKubeconfig(String(o.kubeconfig)), 'kubelet/v1.32.4 (k8ts simulated)');
-    const abort = new AbortController();
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
+    const stop = stopOnSignals();
     const keepAlive = setInterval(() => undefined, 1 << 30);
-    abort.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
+    stop.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
     const { controllerContext, realClock, simulatedNodes } = await componentModules();
     const ctx = controllerContext(transport, 'kubelet', realClock, log);
     const failingImages = String(o['failing-images']).split(',').map((s) => s.trim()).filter(Boolean);
     const nodes = simulatedNodes(ctx, { count: Number(o.count), namePrefix: String(o['name-prefix']), failingImages });
-    const running = nodes.run(abort.signal);
-    ctx.informers.start(abort.signal);
+    const running = nodes.run(stop);
+    ctx.informers.start(stop);
     process.stdout.write(`${Number(o.count)} simulated node(s) ${String(o['name-prefix'])}0.. are running\n`);
     await running;
   });

@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { runServer } from '../../roles/server.js';
-import { isLogLevel, makeLogger } from '../../roles/log.js';
-import { addOptions, AGENT_OPTIONS, resolveOptions, SERVER_OPTIONS } from '../options.js';
+import { makeLogger } from '../../roles/log.js';
+import { addOptions, AGENT_OPTIONS, logLevelOption, resolveOptions, SERVER_OPTIONS, stopOnSignals } from '../options.js';
 import { agentSettings } from './agent.js';
 
 export function serverCommand(): Command {
@@ -12,12 +12,10 @@ export function serverCommand(): Command {
   addOptions(cmd, [...SERVER_OPTIONS, ...AGENT_OPTIONS]);
   cmd.action(async (flags: Record<string, unknown>) => {
     const o = resolveOptions([...SERVER_OPTIONS, ...AGENT_OPTIONS], flags);
-    const level = String(o['log-level']);
-    if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error, got "${level}"`);
+    const level = logLevelOption(o);
     const log = makeLogger('server', level);
     const dataDir = String(o['data-dir']);
-    const abort = new AbortController();
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
+    const stop = stopOnSignals();
     await runServer(
       {
         dataDir,
@@ -37,7 +35,7 @@ export function serverCommand(): Command {
         log,
         logLevel: level,
       },
-      abort.signal,
+      stop,
       ({ kubeconfig }) => process.stdout.write(`k8ts is ready. Point kubectl at it:\n  export KUBECONFIG=${kubeconfig}\n  kubectl get namespaces\n`),
     );
   });

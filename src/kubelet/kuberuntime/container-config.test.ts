@@ -69,10 +69,12 @@ describe('environment', () => {
       [{ env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'nokey' } } }] }, "couldn't find key nokey in ConfigMap ns/cfg"],
       [{ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }, 'secret "s" not found'],
       [{ envFrom: [{ secretRef: { name: 's' } }] }, 'secret "s" not found'],
+      [{ envFrom: [{ configMapRef: { name: 'cm' } }] }, 'configmap "cm" not found'],
+      [{ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'sec', key: 'nokey' } } }] }, "couldn't find key nokey in Secret ns/sec"],
     ];
     for (const [c, msg] of cases) {
       const p = pod(c);
-      await assert.rejects(makeEnvironmentVariables(p, p.spec.containers[0], ctx({ cfg: { k: 'v' } })), (e: Error) => e instanceof ContainerConfigError && e.message === msg);
+      await assert.rejects(makeEnvironmentVariables(p, p.spec.containers[0], ctx({ cfg: { k: 'v' } }, { sec: { p: 'x' } })), (e: Error) => e instanceof ContainerConfigError && e.message === msg);
     }
   });
 });

@@ -71,53 +71,44 @@ export function resourceFieldValue(pod: Pod, container: Container, ref: { contai
   let raw = kind === 'limits' ? c.resources?.limits?.[name] : kind === 'requests' ? c.resources?.requests?.[name] : undefined;
   if (raw === undefined && kind === 'limits') raw = allocatable[name];
   const value = q(raw) ?? q(0)!;
-  const divisor = q(ref.divisor ?? (name === 'cpu' ? '1' : '1')) ?? q(1)!;
-  if (name === 'cpu') {
-    const d = milliValue(divisor);
-    const v = milliValue(value);
-    return String(d === 0n ? 0n : (v + d - 1n) / d);
-  }
-  const d = integerValue(divisor);
-  const v = integerValue(value);
+  const divisor = q(ref.divisor ?? '1') ?? q(1)!;
+  // CPU divides in millicores, so a divisor of 1m gives millicores.
+  const scaled = name === 'cpu' ? milliValue : integerValue;
+  const d = scaled(divisor);
+  const v = scaled(value);
   return String(d === 0n ? 0n : (v + d - 1n) / d);
 }
+
+/** Where env values come from besides the spec, with the names upstream's messages give them. */
+interface Source {
+  kind: 'configMap' | 'secret';
+  lower: string;
+  title: string;
+}
+const CONFIG_MAP: Source = { kind: 'configMap', lower: 'configmap', title: 'ConfigMap' };
+const SECRET: Source = { kind: 'secret', lower: 'secret', title: 'Secret' };
 
 /** The container's environment, in order, as name/value pairs. */
 export async function makeEnvironmentVariables(pod: Pod, container: Container, ctx: EnvContext): Promise<{ name: string; value: string }[]> {
   const ns = pod.metadata.namespace;
   const env = new Map<string, string>();
-  const configMaps = new Map<string, Record<string, string> | undefined>();
-  const secrets = new Map<string, Record<string, string> | undefined>();
-  const configMap = async (name: string) => {
-    if (!configMaps.has(name)) configMaps.set(name, await ctx.sources.configMap(ns, name));
-    return configMaps.get(name);
-  };
-  const secret = async (name: string) => {
-    if (!secrets.has(name)) secrets.set(name, await ctx.sources.secret(ns, name));
-    return secrets.get(name);
+  const fetched = new Map<string, Record<string, string> | undefined>();
+  // A missing source fails the container unless the reference is optional (then: undefined).
+  const dataOf = async (source: Source, ref: { name?: string; optional?: boolean }) => {
+    const name = ref.name ?? '';
+    const key = `${source.kind}/${name}`;
+    if (!fetched.has(key)) fetched.set(key, await ctx.sources[source.kind](ns, name));
+    const data = fetched.get(key);
+    if (!data && !ref.optional) throw new ContainerConfigError(`${source.lower} "${name}" not found`);
+    return data;
   };
 
   for (const from of container.envFrom ?? []) {
-    let data: Record<string, string> | undefined;
-    let kind: 'configMap' | 'secret';
-    let name: string;
-    if (from.configMapRef) {
-      kind = 'configMap';
-      name = from.configMapRef.name ?? '';
-      data = await configMap(name);
-      if (!data) {
-        if (from.configMapRef.optional) continue;
-        throw new ContainerConfigError(`configmap "${name}" not found`);
-      }
-    } else if (from.secretRef) {
-      kind = 'secret';
-      name = from.secretRef.name ?? '';
-      data = await secret(name);
-      if (!data) {
-        if (from.secretRef.optional) continue;
-        throw new ContainerConfigError(`secret "${name}" not found`);
-      }
-    } else continue;
+    const source = from.configMapRef ? CONFIG_MAP : from.secretRef ? SECRET : undefined;
+    const ref = from.configMapRef ?? from.secretRef;
+    if (!source || !ref) continue;
+    const data = await dataOf(source, ref);
+    if (!data) continue;
     const invalid: string[] = [];
     for (const [k, v] of Object.entries(data)) {
       const key = (from.prefix ?? '') + k;
@@ -129,7 +120,7 @@ export async function makeEnvironmentVariables(pod: Pod, container: Container, c
     }
     if (invalid.length) {
       invalid.sort();
-      ctx.onSkippedKeys?.(`Keys [${invalid.join(', ')}] from the EnvFrom ${kind} ${ns}/${name} were skipped since they are considered invalid environment variable names.`);
+      ctx.onSkippedKeys?.(`Keys [${invalid.join(', ')}] from the EnvFrom ${source.kind} ${ns}/${ref.name ?? ''} were skipped since they are considered invalid environment variable names.`);
     }
   }
 
@@ -142,28 +133,14 @@ export async function makeEnvironmentVariables(pod: Pod, container: Container, c
       value = fieldValue(pod, vf.fieldRef.fieldPath, ctx);
     } else if (vf.resourceFieldRef) {
       value = resourceFieldValue(pod, container, vf.resourceFieldRef, ctx.allocatable);
-    } else if (vf.configMapKeyRef) {
-      const ref = vf.configMapKeyRef;
-      const data = await configMap(ref.name ?? '');
-      if (!data) {
-        if (ref.optional) continue;
-        throw new ContainerConfigError(`configmap "${ref.name ?? ''}" not found`);
-      }
+    } else if (vf.configMapKeyRef || vf.secretKeyRef) {
+      const source = vf.configMapKeyRef ? CONFIG_MAP : SECRET;
+      const ref = (vf.configMapKeyRef ?? vf.secretKeyRef)!;
+      const data = await dataOf(source, ref);
+      if (!data) continue;
       if (!(ref.key in data)) {
         if (ref.optional) continue;
-        throw new ContainerConfigError(`couldn't find key ${ref.key} in ConfigMap ${ns}/${ref.name ?? ''}`);
-      }
-      value = data[ref.key];
-    } else if (vf.secretKeyRef) {
-      const ref = vf.secretKeyRef;
-      const data = await secret(ref.name ?? '');
-      if (!data) {
-        if (ref.optional) continue;
-        throw new ContainerConfigError(`secret "${ref.name ?? ''}" not found`);
-      }
-      if (!(ref.key in data)) {
-        if (ref.optional) continue;
-        throw new ContainerConfigError(`couldn't find key ${ref.key} in Secret ${ns}/${ref.name ?? ''}`);
+        throw new ContainerConfigError(`couldn't find key ${ref.key} in ${source.title} ${ns}/${ref.name ?? ''}`);
       }
       value = data[ref.key];
     }

@@ -2,12 +2,13 @@
 // nodes over HTTPS on loopback and writes bench/results/controllers.json (and prints it).
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import type { ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, freePort, ROOT } from '../test/e2e/harness.js';
+import { BIN, freePort } from '../test/e2e/harness.js';
+import { pct, rssMb, saveResults } from './common.js';
 
 interface Reply { status: number; body: string }
 
@@ -24,10 +25,6 @@ interface Server {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, d = 1) => +x.toFixed(d);
 
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))], 2);
-}
 
 async function startServer(simulatedNodes: number, extraArgs: string[] = []): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-ctl-'));
@@ -285,14 +282,6 @@ async function backlogThroughput(nodes: number, pods: number, concurrency: numbe
   }
 }
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? round(Number(m[1]) / 1024) : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 // 2 and 3 share one server: a 1,000-replica Deployment, then a ReplicaSet whose pods are deleted.
 async function deploymentAndReaction(nodes: number, replicas: number, deletions: number): Promise<Record<string, unknown>> {
@@ -359,8 +348,8 @@ async function deploymentAndReaction(nodes: number, replicas: number, deletions:
     const reaction = {
       replicas: 10,
       deletions,
-      p50Ms: pct(latencies, 50),
-      p99Ms: pct(latencies, 99),
+      p50Ms: pct(latencies, 50, 2),
+      p99Ms: pct(latencies, 99, 2),
       maxMs: round(Math.max(...latencies), 2),
       measuredFrom: 'DELETE response to ADDED event of the replacement on a pods watch',
       target: 'p99 < 100 ms',
@@ -385,10 +374,7 @@ export async function controllersBench(): Promise<Record<string, unknown>> {
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');
     return results;
   }
-  const outDir = join(ROOT, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'controllers.json'), JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  saveResults('controllers', results);
   return results;
 }
 

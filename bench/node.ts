@@ -2,15 +2,10 @@
 // loopback registry of stand-in images) on `k8ts server`'s own agent. Writes bench/results/node.json.
 // Needs root and runc, as the agent does.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Cluster, ROOT } from '../test/e2e/harness.js';
+import { Cluster } from '../test/e2e/harness.js';
+import { pct, saveResults } from './common.js';
 
 const round = (x: number) => +x.toFixed(1);
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]);
-}
 
 interface PodView { status?: { phase?: string; conditions?: { type: string; status: string }[] } }
 
@@ -57,7 +52,7 @@ export async function nodeBench(): Promise<Record<string, unknown>> {
       await untilReady([`seq-${i}`]);
       sequential.push(performance.now() - t);
     }
-    results.podStartupMs = { pods: 10, p50: pct(sequential, 50), p99: pct(sequential, 99), measuredFrom: 'POST to Ready=True (polled every 10 ms), image present' };
+    results.podStartupMs = { pods: 10, p50: pct(sequential, 50, 1), p99: pct(sequential, 99, 1), measuredFrom: 'POST to Ready=True (polled every 10 ms), image present' };
 
     // 20 at once.
     const names = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
@@ -78,10 +73,7 @@ export async function nodeBench(): Promise<Record<string, unknown>> {
   } finally {
     await c.cleanup();
   }
-  const outDir = join(ROOT, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'node.json'), JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  saveResults('node', results);
   return results;
 }
 

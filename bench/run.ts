@@ -2,11 +2,12 @@
 // writes the figures as JSON to bench/results/apiserver.json (and prints them).
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, freePort, ROOT } from '../test/e2e/harness.js';
+import { BIN, freePort } from '../test/e2e/harness.js';
+import { pct, rssMb, saveResults } from './common.js';
 import { agentPreconditions } from '../src/roles/agent.js';
 import { nodeBench } from './node.js';
 import { controllersBench } from './controllers.js';
@@ -35,10 +36,6 @@ function client(port: number, kubeconfig: string): Client {
   };
 }
 
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(3);
-}
 
 async function startServer(dataDir: string, port: number): Promise<{ pid: number; readyMs: number; stop(): Promise<void> }> {
   const t0 = performance.now();
@@ -78,10 +75,6 @@ async function startServer(dataDir: string, port: number): Promise<{ pid: number
   };
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? +(Number(m[1]) / 1024).toFixed(1) : NaN;
-}
 
 function pod(i: number) {
   return {
@@ -211,7 +204,7 @@ async function main(): Promise<void> {
       return performance.now() - t;
     });
     results.pods = N;
-    results.createUnderLoadMs = { p50: pct(createMs, 50), p99: pct(createMs, 99), concurrency: 8 };
+    results.createUnderLoadMs = { p50: pct(createMs, 50, 3), p99: pct(createMs, 99, 3), concurrency: 8 };
     results.settledAfterCreatesMs = await settle(c);
     // Latency as one client sees it, with the 10,000 pods stored: create 1,000 more, one at a time.
     const seqCreateMs = await inBatches(1000, 1, async (i) => {
@@ -220,7 +213,7 @@ async function main(): Promise<void> {
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${r.body}`);
       return performance.now() - t;
     });
-    results.createMs = { p50: pct(seqCreateMs, 50), p99: pct(seqCreateMs, 99) };
+    results.createMs = { p50: pct(seqCreateMs, 50, 3), p99: pct(seqCreateMs, 99, 3) };
     for (let i = 0; i < 1000; i++) await c.req('DELETE', `/api/v1/namespaces/default/pods/bench-${N + i}`);
     await settle(c);
     const getMs = await inBatches(2000, 1, async (i) => {
@@ -229,7 +222,7 @@ async function main(): Promise<void> {
       if (r.status !== 200) throw new Error(`get failed: ${r.status}`);
       return performance.now() - t;
     });
-    results.getMs = { p50: pct(getMs, 50), p99: pct(getMs, 99) };
+    results.getMs = { p50: pct(getMs, 50, 3), p99: pct(getMs, 99, 3) };
     // Request sent to last byte received; the client's own JSON.parse is timed apart.
     const listRuns: number[] = [];
     let parseMs = 0;
@@ -245,16 +238,13 @@ async function main(): Promise<void> {
     }
     results.listAllPodsMs = { best: +Math.min(...listRuns).toFixed(1), runs: listRuns.map((x) => +x.toFixed(1)), responseMB: +(bytes / 1e6).toFixed(1), clientParseMs: +parseMs.toFixed(1) };
     const { latencies: lat, warmupMaxMs } = await watchLatency(port, kubeconfig, c, 100, 50);
-    results.watchDelivery = { watchers: 100, updates: 50, delivered: lat.length, p50Ms: pct(lat, 50), p99Ms: pct(lat, 99), firstEventMaxMs: warmupMaxMs, measuredFrom: 'PATCH sent' };
+    results.watchDelivery = { watchers: 100, updates: 50, delivered: lat.length, p50Ms: pct(lat, 50, 3), p99Ms: pct(lat, 99, 3), firstEventMaxMs: warmupMaxMs, measuredFrom: 'PATCH sent' };
     results.rssAfterLoadMb = rssMb(second.pid);
     await second.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const outDir = join(ROOT, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'apiserver.json'), JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  saveResults('apiserver', results);
 }
 
 await main();

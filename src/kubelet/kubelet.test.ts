@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/object.js';
 import { controllerTestEnv, type ControllerTestEnv } from '../controllers/framework/testing.js';
+import { isNotFound } from '../client/informer.js';
 import { FakeImages, FakeRuntime } from './fake-runtime.js';
 import { Kubelet } from './kubelet.js';
 import type { ApiContainerStatus, Pod, PodStatus, VolumeHost } from './types.js';
@@ -261,14 +262,7 @@ describe('kubelet', () => {
     const pod = await create('gone', { containers: [{ name: 'app', image: 'nginx:1.27' }] });
     await until('gone', (p) => p.status.phase === 'Running');
     await env.clients.resource('pods').delete('default', 'gone', { gracePeriodSeconds: 5 });
-    await env.eventually(async () => {
-      try {
-        await get('gone');
-        return false;
-      } catch (e) {
-        return (e as { code?: number }).code === 404;
-      }
-    });
+    await env.eventually(() => get('gone').then(() => false, isNotFound));
     assert.ok(runtime.calls.includes('stopContainer app'));
     await env.eventually(() => ![...runtime.sandboxes.values()].some((s) => s.metadata.uid === pod.metadata.uid));
     assert.ok(volumes.torn.includes(pod.metadata.uid));

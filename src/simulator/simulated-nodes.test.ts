@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { controllerTestEnv, type ControllerTestEnv } from '../controllers/framework/testing.js';
+import { isNotFound } from '../client/informer.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes } from './simulated-nodes.js';
 import type { KubeObject } from '../api/object.js';
@@ -121,13 +122,6 @@ describe('simulated nodes', () => {
     await env.clients.resource('pods').create(pod('gone'));
     await env.eventually(async () => (await get('gone')).status.phase === 'Running');
     await env.clients.resource('pods').delete('default', 'gone');
-    await env.eventually(async () => {
-      try {
-        await get('gone');
-        return false;
-      } catch (e) {
-        return (e as { code?: number }).code === 404;
-      }
-    });
+    await env.eventually(() => get('gone').then(() => false, isNotFound));
   });
 });

@@ -7,16 +7,17 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ApiHandler } from '../apiserver/handler.js';
 import type { UserInfo } from '../apiserver/types.js';
+import { handlerRequest } from './in-process.js';
 import { lineSplitter, statusErrorFrom, type Transport, type WatchEventOf } from './transport.js';
 
 /** Worker to main thread. */
-export type ThreadRequest =
+type ThreadRequest =
   | { t: 'req'; id: number; identity: string; method: string; path: string; body?: string; contentType: string }
   | { t: 'watch'; id: number; identity: string; path: string }
   | { t: 'abort'; id: number };
 
 /** Main thread to worker. */
-export type ThreadReply =
+type ThreadReply =
   | { t: 'res'; id: number; status: number; body: string; stream?: boolean }
   | { t: 'chunk'; id: number; data: string }
   | { t: 'end'; id: number };
@@ -156,7 +157,7 @@ export interface Port {
  * Watches are not counted: they last.
  */
 export const MAX_REQUESTS_IN_FLIGHT = 32;
-export const REQUESTS_STARTED_PER_TURN = 8;
+const REQUESTS_STARTED_PER_TURN = 8;
 
 /**
  * The main thread's end: answers a worker's requests with the API handler, as `userOf(identity)`.
@@ -207,14 +208,7 @@ export function serveThreadTransport(port: Port, handler: ApiHandler, userOf: (i
     const contentType = r.t === 'req' ? r.contentType : 'application/json';
     void (async () => {
       try {
-        const res = await handler.handle({
-          method: r.t === 'req' ? r.method : 'GET',
-          url: new URL(r.path, 'https://in-process'),
-          headers: { 'content-type': contentType, accept: 'application/json', 'user-agent': `${r.identity}/v1.32.4 (k8ts)` },
-          body,
-          user: userOf(r.identity),
-          signal: controller?.signal ?? NEVER_ABORTED,
-        });
+        const res = await handler.handle(handlerRequest(r.t === 'req' ? r.method : 'GET', r.path, body, contentType, `${r.identity}/v1.32.4 (k8ts)`, userOf(r.identity), controller?.signal ?? NEVER_ABORTED));
         if (!res.streamBody || res.status >= 400) {
           post({ t: 'res', id: r.id, status: res.status, body: res.body === undefined ? '' : res.body.toString() });
           return;

@@ -123,8 +123,7 @@ export class SqliteStore implements Store {
     while (this.batch) await this.batch.settled;
     this.checkOpen();
     const row = this.guard(() => this.latest(key));
-    // A copy: the cached row's bytes must outlive whatever the caller does with its value.
-    return row && !row.deleted ? kvOf(key, { ...row, value: new Uint8Array(row.value) }) : undefined;
+    return row && !row.deleted ? copyOf(key, row) : undefined;
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -191,7 +190,7 @@ export class SqliteStore implements Store {
       this.written(rev);
       this.live.delete(key);
       // The event gets its own buffer: `prev` below is the caller's to mutate.
-      const prevKv = kvOf(key, { ...cur, value: new Uint8Array(cur.value) });
+      const prevKv = copyOf(key, cur);
       batch.events.push({ type: 'delete', kv: { ...prevKv, modRevision: rev }, prevKv, revision: rev });
       return { revision: rev, prev: kvOf(key, cur) };
     });
@@ -334,7 +333,7 @@ export class SqliteStore implements Store {
     const cur = this.latest(key);
     if (!cur || cur.deleted) throw new KeyNotFoundError(key);
     if (expectedRevision !== undefined && cur.id !== expectedRevision) {
-      throw new RevisionConflictError(key, kvOf(key, { ...cur, value: new Uint8Array(cur.value) }));
+      throw new RevisionConflictError(key, copyOf(key, cur));
     }
     return cur;
   }
@@ -370,6 +369,11 @@ function sqliteCode(err: unknown): string | undefined {
 
 function kvOf(key: string, row: LatestRow): KeyValue {
   return { key, value: row.value, createRevision: row.createRevision, modRevision: row.id };
+}
+
+/** kvOf with its own bytes: for values handed out while the row cache keeps the row. */
+function copyOf(key: string, row: LatestRow): KeyValue {
+  return kvOf(key, { ...row, value: new Uint8Array(row.value) });
 }
 
 /** The event a history row represents; a delete carries the deleted value at the deletion revision. */

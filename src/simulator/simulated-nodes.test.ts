@@ -107,13 +107,19 @@ describe('simulated nodes', () => {
 
   test('an image that fails to pull reports ErrImagePull, then ImagePullBackOff', async () => {
     await env.clients.resource('pods').create(pod('broken', 'nginx:does-not-exist'));
-    const first = await env.eventually(async () => (await get('broken')).status.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull' && (await get('broken')));
+    const first = await env.eventually(async () => {
+      const p = await get('broken');
+      return p.status.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull' && p;
+    });
     assert.equal(
       first.status.containerStatuses![0].state.waiting!.message,
       'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:does-not-exist": failed to resolve reference "docker.io/library/nginx:does-not-exist": docker.io/library/nginx:does-not-exist: not found',
     );
     assert.equal(first.status.phase, 'Pending');
-    const backoff = await env.eventually(async () => (await get('broken')).status.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff' && (await get('broken')));
+    const backoff = await env.eventually(async () => {
+      const p = await get('broken');
+      return p.status.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff' && p;
+    });
     assert.equal(backoff.status.containerStatuses![0].state.waiting!.message, 'Back-off pulling image "nginx:does-not-exist"');
     assert.equal(backoff.status.conditions!.find((c) => c.type === 'Ready')?.status, 'False');
   });

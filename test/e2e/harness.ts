@@ -3,11 +3,11 @@
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:https';
+import { freePort } from '../fixtures/registry/registry.js';
 import { startWorkshopRegistry, type WorkshopRegistry } from '../fixtures/registry/workshop-registry.js';
 
 /** The checkout: the nearest folder above this file with bin/k8ts (works from src and dist). */
@@ -24,16 +24,8 @@ function findRoot(): string {
 export const ROOT = findRoot();
 export const BIN = join(ROOT, 'bin', 'k8ts');
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
+// Re-exported: e2e tests and bench/ take their ports from here.
+export { freePort };
 
 /** Polls `check` until it returns something truthy (returned), or fails after `ms`. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {

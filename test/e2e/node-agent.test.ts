@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, eventually, ROOT } from './harness.js';
+import { TWO_CONTAINER_POD } from './workshop-pod.js';
 
 const KUBE = join(ROOT, '..', 'shared', 'workshop', 'kube');
 
@@ -31,18 +32,7 @@ describe('real pods on the node agent (workshop sections 1, 3, 6, 7)', () => {
   });
 
   test('section 1: two containers share localhost; kubectl exec reaches nginx from the sidecar', async () => {
-    await c.ok(['create', '-f', '-'], `apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx
-spec:
-  containers:
-  - name: main
-    image: nginx:alpine
-  - name: sidecar
-    image: alpine:latest
-    command: ["sleep", "3600"]
-`);
+    await c.ok(['create', '-f', '-'], TWO_CONTAINER_POD);
     await eventually('nginx 2/2 Running', async () => {
       const r = await row('nginx');
       return r[1] === '2/2' && r[2] === 'Running';

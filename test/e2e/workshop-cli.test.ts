@@ -5,21 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Cluster } from './harness.js';
-
-const TWO_CONTAINER_POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  containers:
-  - name: main
-    image: nginx:alpine
-  - name: sidecar
-    image: alpine:latest
-    command: ["sleep", "3600"]
-`;
+import { TWO_CONTAINER_POD } from './workshop-pod.js';
 
 const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
 

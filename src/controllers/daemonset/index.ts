@@ -8,7 +8,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../framework/controller.js';
 import { controllerRef, enqueueOwner, enqueueSelf, runWorkers } from '../framework/controller.js';
 import type { ControllerRevision } from '../history/revisions.js';
-import { Expectations } from './expectations.js';
+import { Expectations } from '../util/expectations.js';
 import { daemonSetReconciler } from './reconcile.js';
 
 export { daemonSetReconciler } from './reconcile.js';
@@ -43,7 +43,7 @@ export function daemonSetController(ctx: ControllerContext): Controller {
     update: (old, p) => {
       const k = ownerKey(p);
       // A pod marked for deletion counts as an observed deletion.
-      if (k && p.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) expectations.deletionObserved(k);
+      if (k && p.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) expectations.deletionObserved(k, p.metadata?.uid ?? '');
       const ko = ownerKey(old);
       if (ko && ko !== k) queue.add(ko);
       if (k) queue.add(k);
@@ -52,7 +52,7 @@ export function daemonSetController(ctx: ControllerContext): Controller {
     delete: (p) => {
       const k = ownerKey(p);
       if (!k) return;
-      if (!p.metadata?.deletionTimestamp) expectations.deletionObserved(k);
+      if (!p.metadata?.deletionTimestamp) expectations.deletionObserved(k, p.metadata?.uid ?? '');
       queue.add(k);
     },
   });

@@ -13,7 +13,7 @@ import type { Clock } from '../../client/workqueue.js';
 import { claimObjects } from '../util/owners.js';
 import { controllerOwnerRef, maxRevision, revisionRaw, sortRevisions, templatePatch, type ControllerRevision } from '../history/revisions.js';
 import { isFailed, isSucceeded } from '../statefulset/pod-state.js';
-import type { Expectations } from './expectations.js';
+import type { Expectations } from '../util/expectations.js';
 import { daemonSetTemplateHash } from './hash.js';
 import { scaledValue } from './int-or-percent.js';
 import { nodeShouldRunDaemonPod } from './node-fit.js';
@@ -126,7 +126,7 @@ export function daemonSetReconciler(deps: DaemonSetDeps): (key: string) => Promi
   /** syncNodes: delete the named pods and create one pinned pod on each node. */
   const syncNodes = async (key: string, ds: KubeObject, podsToDelete: readonly KubeObject[], nodesToCreate: readonly string[], hash: string) => {
     if (podsToDelete.length === 0 && nodesToCreate.length === 0) return;
-    deps.expectations.expect(key, nodesToCreate.length, podsToDelete.length);
+    deps.expectations.expect(key, nodesToCreate.length, podsToDelete.map((p) => p.metadata?.uid ?? ''));
     const template = daemonPodTemplate(ds, hash);
     const tmeta = obj(template.metadata);
     const ownerRef = controllerOwnerRef(ds, 'apps/v1', 'DaemonSet');
@@ -152,7 +152,7 @@ export function daemonSetReconciler(deps: DaemonSetDeps): (key: string) => Promi
           await podsClient.delete(pod.metadata?.namespace, pod.metadata!.name!, { preconditions: { uid: pod.metadata?.uid } });
           deps.recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata?.name}`);
         } catch (e) {
-          deps.expectations.deletionObserved(key);
+          deps.expectations.deletionObserved(key, pod.metadata?.uid ?? '');
           if (isNotFound(e)) return;
           deps.recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${errMsg(e)}`);
           errors.push(e);

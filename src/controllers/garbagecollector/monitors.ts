@@ -2,13 +2,13 @@
 // caches): one informer per resource that can be listed, watched and deleted, each indexed by
 // uid and by owner uid, so owners and dependents are found without a graph of their own.
 
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { RESOURCES, type ResourceName } from '../../client/clientset.js';
 import { Informer, type EventHandler } from '../../client/informer.js';
 import type { ResourceClient } from '../../client/rest.js';
 import type { ControllerContext } from '../framework/controller.js';
 import { discoverResources, type DiscoveredResource } from '../namespace/discovery.js';
-import { groupOf, ownerRefs, type OwnerRef } from './owner-refs.js';
+import { groupOf, ownerRefs } from './owner-refs.js';
 
 const UID_INDEX = 'gc:uid';
 const OWNER_INDEX = 'gc:owner';
@@ -52,7 +52,7 @@ export class Monitors {
   }
 
   /** The monitor for an owner reference's kind, across versions of its group. */
-  forRef(ref: Pick<OwnerRef, 'apiVersion' | 'kind'>): Monitor | undefined {
+  forRef(ref: Pick<OwnerReference, 'apiVersion' | 'kind'>): Monitor | undefined {
     return this.byKind.get(`${groupOf(ref.apiVersion)}/${ref.kind}`);
   }
 
@@ -112,7 +112,7 @@ export class Monitors {
   }
 
   /** The cached object with this uid in the monitor of an owner reference. */
-  cachedOwner(ref: OwnerRef): Located | undefined {
+  cachedOwner(ref: OwnerReference): Located | undefined {
     const monitor = this.forRef(ref);
     const obj = monitor?.informer.byIndex(UID_INDEX, ref.uid)[0];
     return monitor && obj ? { monitor, obj } : undefined;

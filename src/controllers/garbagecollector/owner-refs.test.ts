@@ -4,14 +4,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import { AbsentOwners } from './reconcile.js';
-import { classifyOwner, decide, groupOf, itemKey, parseItemKey, releasedOwners, type OwnerRef, type OwnerState } from './owner-refs.js';
+import { classifyOwner, decide, groupOf, itemKey, parseItemKey, releasedOwners, type OwnerState } from './owner-refs.js';
+import type { OwnerReference } from '../../api/object.js';
 
-const r = (uid: string, block = false): OwnerRef => ({ apiVersion: 'v1', kind: 'Secret', name: uid, uid, blockOwnerDeletion: block });
+const r = (uid: string, block = false): OwnerReference => ({ apiVersion: 'v1', kind: 'Secret', name: uid, uid, blockOwnerDeletion: block });
 const obj = (meta: KubeObject['metadata'] = {}): KubeObject => ({ metadata: meta });
 const terminating = (finalizers: string[]): KubeObject => obj({ deletionTimestamp: '2024-01-01T00:00:00Z', finalizers });
 
 describe('classifyOwner', () => {
-  const cases: [string, OwnerRef, OwnerState, string][] = [
+  const cases: [string, OwnerReference, OwnerState, string][] = [
     ['absent owner', r('a'), { kind: 'absent' }, 'dangling'],
     ['live owner', r('a'), { kind: 'present', owner: obj() }, 'solid'],
     ['owner orphaning', r('a', true), { kind: 'present', owner: terminating(['orphan']) }, 'solid'],

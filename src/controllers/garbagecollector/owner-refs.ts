@@ -1,22 +1,13 @@
 // Pure rules of garbage collection: finalizers, how a dependent's owners are classified, which
 // propagation policy a collected object is deleted with, and the work queue's keys.
 
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject, OwnerReference } from '../../api/object.js';
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
-export interface OwnerRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export function ownerRefs(obj: KubeObject): OwnerRef[] {
-  return (obj.metadata?.ownerReferences ?? []) as OwnerRef[];
+export function ownerRefs(obj: KubeObject): OwnerReference[] {
+  return obj.metadata?.ownerReferences ?? [];
 }
 
 export function hasFinalizer(obj: KubeObject, f: string): boolean {
@@ -49,7 +40,7 @@ export type OwnerClass = 'solid' | 'dangling' | 'waiting';
  * deleted in the foreground waits for this dependent if the reference blocks, else the
  * reference is as good as dangling; any other owner is solid.
  */
-export function classifyOwner(ref: OwnerRef, state: OwnerState): OwnerClass {
+export function classifyOwner(ref: OwnerReference, state: OwnerState): OwnerClass {
   if (state.kind === 'absent') return 'dangling';
   if (isDeletingDependents(state.owner)) return ref.blockOwnerDeletion ? 'waiting' : 'dangling';
   return 'solid';
@@ -61,7 +52,7 @@ export type Decision =
   | { action: 'delete'; policy: 'Background' | 'Foreground' | 'Orphan'; unblockDependents: boolean };
 
 /** What attemptToDelete does with a dependent, given its classified owners. */
-export function decide(obj: KubeObject, classes: { ref: OwnerRef; cls: OwnerClass }[], hasDependents: boolean): Decision {
+export function decide(obj: KubeObject, classes: { ref: OwnerReference; cls: OwnerClass }[], hasDependents: boolean): Decision {
   const of = (c: OwnerClass) => classes.filter((x) => x.cls === c).map((x) => x.ref.uid);
   const solid = of('solid');
   const dangling = of('dangling');

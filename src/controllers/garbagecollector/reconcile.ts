@@ -2,7 +2,7 @@
 // read the object live before acting: the caches may lag, and deleting by a stale view would
 // destroy something still owned.
 
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { isConflict, isNotFound } from '../../client/informer.js';
 import type { WorkQueue } from '../../client/workqueue.js';
 import {
@@ -16,7 +16,6 @@ import {
   ownerRefs,
   parseItemKey,
   type OwnerClass,
-  type OwnerRef,
   type OwnerState,
 } from './owner-refs.js';
 import type { Monitor, Monitors } from './monitors.js';
@@ -63,7 +62,7 @@ async function live(m: Monitor, namespace: string, name: string, uid: string): P
  * Rewrites an object's ownerReferences with optimistic concurrency, re-reading on conflict.
  * A merge patch carrying resourceVersion works for every kind, custom ones included.
  */
-async function updateOwnerRefs(m: Monitor, namespace: string, name: string, uid: string, edit: (refs: OwnerRef[]) => OwnerRef[]): Promise<void> {
+async function updateOwnerRefs(m: Monitor, namespace: string, name: string, uid: string, edit: (refs: OwnerReference[]) => OwnerReference[]): Promise<void> {
   for (;;) {
     const obj = await live(m, namespace, name, uid);
     if (!obj) return;
@@ -107,7 +106,7 @@ async function deleteObject(m: Monitor, obj: KubeObject, policy: string): Promis
 }
 
 /** Where an owner stands, from the cache when it is there, else from the server. */
-async function ownerState(gc: Collector, dependent: Monitor, namespace: string, ref: OwnerRef): Promise<OwnerState> {
+async function ownerState(gc: Collector, dependent: Monitor, namespace: string, ref: OwnerReference): Promise<OwnerState> {
   const om = gc.monitors.forRef(ref);
   if (!om) throw new Error(`unable to get REST mapping for ${ref.apiVersion}/${ref.kind}`);
   // A cluster-scoped dependent cannot be owned by a namespaced object: upstream treats the owner as absent.
@@ -132,7 +131,7 @@ export async function attemptToDelete(gc: Collector, key: string): Promise<void>
   if (obj.metadata?.deletionTimestamp) return;
   const refs = ownerRefs(obj);
   if (!refs.length) return;
-  const classes: { ref: OwnerRef; cls: OwnerClass }[] = [];
+  const classes: { ref: OwnerReference; cls: OwnerClass }[] = [];
   for (const ref of refs) classes.push({ ref, cls: classifyOwner(ref, await ownerState(gc, m, k.namespace, ref)) });
   const dependents = gc.monitors.dependents(k.uid);
   const d = decide(obj, classes, dependents.length > 0);

@@ -6,7 +6,7 @@ import { realClock, WorkQueue } from '../../client/workqueue.js';
 import { controllerRef, enqueueSelf, runWorkers, type Controller, type ControllerContext } from '../framework/controller.js';
 import type { BackoffRecord } from './backoff.js';
 import { DelayedRequeue } from './delayed-requeue.js';
-import { Expectations } from './expectations.js';
+import { Expectations } from '../util/expectations.js';
 import { hasTrackingFinalizer } from './pods.js';
 import { ORPHAN_PREFIX, PODS_BY_JOB_UID, syncJob } from './reconcile.js';
 import type { Job, Pod } from './types.js';

@@ -9,7 +9,7 @@ import type { ResourceClient } from '../../client/rest.js';
 import type { Clock } from '../../client/workqueue.js';
 import type { BackoffRecord } from './backoff.js';
 import type { DelayedRequeue } from './delayed-requeue.js';
-import type { Expectations } from './expectations.js';
+import type { Expectations } from '../util/expectations.js';
 import { podForJob } from './pod-template.js';
 import { hasTrackingFinalizer } from './pods.js';
 import { isJobFinished, planSync } from './sync-plan.js';

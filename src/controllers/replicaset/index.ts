@@ -50,7 +50,7 @@ export function replicaSetController(ctx: ControllerContext): Controller {
     add: (rs) => queue.add(objectKey(rs)),
     update: (_o, rs) => queue.add(objectKey(rs)),
     delete: (rs) => {
-      expectations.delete(objectKey(rs));
+      expectations.forget(objectKey(rs));
       queue.add(objectKey(rs));
     },
   });

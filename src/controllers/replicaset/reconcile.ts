@@ -69,7 +69,7 @@ async function manageReplicas(d: ReplicaSetDeps, rs: KubeObject, key: string, po
   let diff = pods.length - rsReplicas(rs);
   if (diff < 0) {
     diff = Math.min(-diff, BURST_REPLICAS);
-    d.expectations.expectCreations(key, diff);
+    d.expectations.expect(key, diff);
     const { successes, error } = await slowStartBatch(diff, async () => {
       try {
         const created = await d.podClient.create(podFromTemplate(rs));
@@ -86,7 +86,7 @@ async function manageReplicas(d: ReplicaSetDeps, rs: KubeObject, key: string, po
   if (diff > 0) {
     diff = Math.min(diff, BURST_REPLICAS);
     const victims = podsToDelete(pods, relatedPods(d, rs), diff, d.now());
-    d.expectations.expectDeletions(key, victims.map(objectKey));
+    d.expectations.expect(key, 0, victims.map(objectKey));
     const results = await Promise.allSettled(
       victims.map(async (p) => {
         try {
@@ -109,7 +109,7 @@ async function manageReplicas(d: ReplicaSetDeps, rs: KubeObject, key: string, po
 export async function syncReplicaSet(d: ReplicaSetDeps, key: string): Promise<void> {
   const cached = d.rsInformer.get(key);
   if (!cached) {
-    d.expectations.delete(key);
+    d.expectations.forget(key);
     return;
   }
   const rs = cached;

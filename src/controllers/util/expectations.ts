@@ -1,12 +1,13 @@
 // Controller expectations (pkg/controller/controller_utils.go): after a controller creates or
 // deletes pods it waits to see them in its cache before acting on that owner again, so it never
-// double-creates while the informer catches up. Stale expectations expire after five minutes.
+// double-creates while the informer catches up. Deletions are tracked by pod key (upstream's
+// UIDTrackingControllerExpectations), so one deletion seen twice (marked, then gone) counts once.
+// Stale expectations expire after five minutes.
 
 export const EXPECTATIONS_TTL_MS = 5 * 60 * 1000;
 
 interface Expectation {
   add: number;
-  /** Keys of pods whose deletion is awaited (UID-tracking expectations). */
   deletes: Set<string>;
   at: number;
 }
@@ -24,24 +25,21 @@ export class Expectations {
     return this.now() - e.at > EXPECTATIONS_TTL_MS;
   }
 
-  expectCreations(key: string, n: number): void {
-    this.byKey.set(key, { add: n, deletes: new Set(), at: this.now() });
-  }
-
-  expectDeletions(key: string, podKeys: string[]): void {
-    this.byKey.set(key, { add: 0, deletes: new Set(podKeys), at: this.now() });
+  /** Replaces the owner's record: `add` creations and the deletion of these pods are awaited. */
+  expect(key: string, add: number, deleteKeys: readonly string[] = []): void {
+    this.byKey.set(key, { add, deletes: new Set(deleteKeys), at: this.now() });
   }
 
   creationObserved(key: string): void {
     const e = this.byKey.get(key);
-    if (e) e.add--;
+    if (e && e.add > 0) e.add--;
   }
 
   deletionObserved(key: string, podKey: string): void {
     this.byKey.get(key)?.deletes.delete(podKey);
   }
 
-  delete(key: string): void {
+  forget(key: string): void {
     this.byKey.delete(key);
   }
 }

@@ -8,8 +8,8 @@ import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { ImageStore } from './image-service.js';
 import { MT, nodePlatform, sha256 } from './oci.js';
-import { buildImage } from './testing.js';
-import type { BuiltImage, TestImage } from './testing.js';
+import { buildImage } from '../../../test/fixtures/registry/image.js';
+import type { BuiltImage, TestImage } from '../../../test/fixtures/registry/image.js';
 
 type Ctx = { after: (fn: () => Promise<void> | void) => void };
 

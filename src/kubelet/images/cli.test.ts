@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { humanSize, imageRows, tabulate } from '../../cli/commands/image.js';
-import { buildImage } from './testing.js';
-import type { TestImage } from './testing.js';
+import { buildImage } from '../../../test/fixtures/registry/image.js';
+import type { TestImage } from '../../../test/fixtures/registry/image.js';
 
 const run = promisify(execFile);
 

@@ -12,8 +12,13 @@ import type { ImageLogLevel } from './image-service.js';
 import { MT, nodePlatform } from './oci.js';
 import type { Platform } from './oci.js';
 import { parseRegistriesConfig } from './registries.js';
-import { buildImage, buildLayer, freePort, pushImage, pushMultiPlatform, startRegistry } from './testing.js';
-import type { BuiltImage, LayerEntry, TestRegistry } from './testing.js';
+import { buildImage } from '../../../test/fixtures/registry/image.js';
+import type { BuiltImage } from '../../../test/fixtures/registry/image.js';
+import { buildLayer } from '../../../test/fixtures/registry/layer.js';
+import type { LayerEntry } from '../../../test/fixtures/registry/layer.js';
+import { pushImage, pushMultiPlatform } from '../../../test/fixtures/registry/push.js';
+import { freePort, startRegistry } from '../../../test/fixtures/registry/registry.js';
+import type { RunningRegistry } from '../../../test/fixtures/registry/registry.js';
 
 type Ctx = { after: (fn: () => Promise<void> | void) => void };
 
@@ -54,7 +59,7 @@ async function rejectsPull(p: Promise<unknown>, kind: string, re: RegExp): Promi
 }
 
 describe('image store against a real registry', () => {
-  let reg: TestRegistry;
+  let reg: RunningRegistry;
   before(async () => { reg = await startRegistry({ tmpPrefix: 'k8tA-registry-' }); });
   after(async () => { await reg?.stop(); });
 

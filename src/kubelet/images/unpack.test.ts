@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { safeEntryPath, unpackLayer } from './unpack.js';
-import { buildLayer } from './testing.js';
-import type { LayerEntry } from './testing.js';
+import { buildLayer } from '../../../test/fixtures/registry/layer.js';
+import type { LayerEntry } from '../../../test/fixtures/registry/layer.js';
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'k8tA-unpack-'));
@@ -128,7 +128,7 @@ test('entriesFromDirectory round-trips a directory through a layer', async (t) =
   const src = join(root, 'src');
   await mkdir(join(src, 'bin'), { recursive: true });
   execFileSync('sh', ['-c', `cd ${src} && printf hi > bin/busybox && chmod 755 bin/busybox && ln bin/busybox bin/hard && ln -s busybox bin/sh && mkdir -m 1777 tmp`]);
-  const { entriesFromDirectory } = await import('./testing.js');
+  const { entriesFromDirectory } = await import('../../../test/fixtures/registry/layer.js');
   const dir = join(root, 'out');
   await unpackInto(dir, await entriesFromDirectory(src));
   assert.equal(readFileSync(join(dir, 'bin/busybox'), 'utf8'), 'hi');

@@ -98,7 +98,11 @@ describe('kubelet', () => {
   };
 
   test('registers its Node and Lease', async () => {
-    const node = await env.eventually(async () => env.clients.resource('nodes').get(undefined, NODE).catch(() => undefined));
+    // Registration creates the Node bare; the first status update that follows adds its conditions.
+    const node = await env.eventually(async () => {
+      const n = await env.clients.resource('nodes').get(undefined, NODE).catch(() => undefined);
+      return (n?.status as { conditions?: unknown[] } | undefined)?.conditions?.length === 4 && n;
+    });
     const labels = node.metadata!.labels!;
     assert.equal(labels['kubernetes.io/hostname'], NODE);
     assert.equal(labels['kubernetes.io/os'], 'linux');
@@ -117,11 +121,7 @@ describe('kubelet', () => {
     const lease = await env.eventually(async () => env.clients.resource('leases').get('kube-node-lease', NODE).catch(() => undefined));
     assert.equal((lease.spec as { holderIdentity: string }).holderIdentity, NODE);
     assert.equal(lease.metadata!.ownerReferences?.[0].kind, 'Node');
-    const ev = await env.eventually(async () => {
-      const e = (await env.clients.resource('events').list('default')).items.filter((x) => (x.involvedObject as { kind: string }).kind === 'Node').map((x) => `${x.reason}: ${x.message}`);
-      return e.length >= 5 ? e : undefined;
-    });
-    for (const want of ['Starting: Starting kubelet.', `NodeHasSufficientMemory: Node ${NODE} status is now: NodeHasSufficientMemory`, `NodeReady: Node ${NODE} status is now: NodeReady`, 'NodeAllocatableEnforced: Updated Node Allocatable limit across pods']) assert.ok(ev.includes(want), ev.join('\n'));
+    await eventsWith(NODE, 'Starting: Starting kubelet.', `NodeHasSufficientMemory: Node ${NODE} status is now: NodeHasSufficientMemory`, `NodeReady: Node ${NODE} status is now: NodeReady`, 'NodeAllocatableEnforced: Updated Node Allocatable limit across pods');
   });
 
   test('runs a pod: sandbox, image, container, Running and Ready with upstream events', async () => {
@@ -192,19 +192,18 @@ describe('kubelet', () => {
 
   test('a missing image: ErrImagePull, then ImagePullBackOff', async () => {
     images.missing.add('nginx:nope');
-    // ErrImagePull lasts only until the next sync (the sandbox's relist, 20 ms here): a watch sees
-    // every status the kubelet writes, where polling could miss it.
-    const seen: { reason?: string; message?: string }[] = [];
-    const stop = new AbortController();
-    void env.clients.resource('pods').watch('default', { fieldSelector: 'metadata.name=badimg' }, (ev) => {
-      const pod = ev.object as Pod & { status?: PodStatus };
-      const w = pod.status && cs({ status: pod.status })?.state.waiting;
-      if (w && w.reason !== seen.at(-1)?.reason) seen.push(w);
-    }, stop.signal).catch(() => undefined);
+    // ErrImagePull lasts only until the next sync (the sandbox's relist, 20 ms here).
+    const history = await env.history('pods', 'default', 'badimg');
     await create('badimg', { containers: [{ name: 'app', image: 'nginx:nope' }] });
+    const waiting = () => history.versions.flatMap((p) => {
+      const status = (p as Pod & { status?: PodStatus }).status;
+      const w = status && cs({ status })?.state.waiting;
+      return w ? [w] : [];
+    });
     // The kubelet comes back within the back-off window, which the status reports as ImagePullBackOff.
-    await env.eventually(() => seen.some((w) => w.reason === 'ImagePullBackOff'));
-    stop.abort();
+    await env.eventually(() => waiting().some((w) => w.reason === 'ImagePullBackOff'));
+    history.stop();
+    const seen = waiting();
     const pulled = seen.findIndex((w) => w.reason === 'ErrImagePull');
     assert.ok(pulled >= 0 && pulled < seen.findIndex((w) => w.reason === 'ImagePullBackOff'), JSON.stringify(seen));
     assert.match(seen[pulled].message!, /not found/);

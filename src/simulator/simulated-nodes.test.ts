@@ -64,17 +64,17 @@ describe('simulated nodes', () => {
   });
 
   test('a bound pod goes ContainerCreating, then Running and Ready as a kubelet reports it', async () => {
+    // ContainerCreating lasts the startup delay (30 ms here): a watch sees it where polling could miss it.
+    const history = await env.history('pods', 'default', 'web');
     await env.clients.resource('pods').create(pod('web'));
-    const creating = await env.eventually(async () => {
-      const p = await get('web');
-      return p.status.containerStatuses?.[0]?.state.waiting ? p : undefined;
-    });
-    assert.equal(creating.status.containerStatuses![0].state.waiting!.reason, 'ContainerCreating');
-    assert.equal(creating.status.phase, 'Pending');
     const p = await env.eventually(async () => {
       const p = await get('web');
       return p.status.phase === 'Running' ? p : undefined;
     });
+    history.stop();
+    const creating = (history.versions as { status?: Status }[]).find((v) => v.status?.containerStatuses?.[0]?.state.waiting);
+    assert.equal(creating?.status?.containerStatuses![0].state.waiting!.reason, 'ContainerCreating');
+    assert.equal(creating?.status?.phase, 'Pending');
     const s = p.status;
     assert.deepEqual(s.conditions!.map((c) => `${c.type}=${c.status}`), ['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
     const cs = s.containerStatuses![0];
@@ -89,8 +89,13 @@ describe('simulated nodes', () => {
     assert.match(s.hostIP!, /^127\./);
     assert.equal(s.qosClass, 'BestEffort');
     assert.ok(s.startTime);
-    const events = (await env.clients.resource('events').list('default')).items.filter((e) => (e.involvedObject as { name: string }).name === 'web').map((e) => e.reason);
-    for (const r of ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']) assert.ok(events.includes(r), `${r} in ${events}`);
+    // Events are posted asynchronously and may land after the status.
+    const reasons = ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'];
+    let events: string[] = [];
+    await env.eventually(async () => {
+      events = (await env.clients.resource('events').list('default')).items.filter((e) => (e.involvedObject as { name: string }).name === 'web').map((e) => e.reason as string);
+      return reasons.every((r) => events.includes(r));
+    }).catch(() => assert.fail(`events of web: ${events.join(', ')}; want ${reasons.join(', ')}`));
   });
 
   test('pods of a Job succeed after the run time', async () => {
@@ -106,20 +111,19 @@ describe('simulated nodes', () => {
   });
 
   test('an image that fails to pull reports ErrImagePull, then ImagePullBackOff', async () => {
+    // ErrImagePull lasts 150 ms here: a watch sees it where polling could miss it.
+    const history = await env.history('pods', 'default', 'broken');
     await env.clients.resource('pods').create(pod('broken', 'nginx:does-not-exist'));
-    const first = await env.eventually(async () => {
-      const p = await get('broken');
-      return p.status.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull' && p;
-    });
+    const waitingAs = (reason: string) => (history.versions as { status?: Status }[]).find((v) => v.status?.containerStatuses?.[0]?.state.waiting?.reason === reason);
+    const backoff = (await env.eventually(() => waitingAs('ImagePullBackOff'))) as { status: Status };
+    history.stop();
+    const first = waitingAs('ErrImagePull');
+    assert.ok(first && history.versions.indexOf(first as KubeObject) < history.versions.indexOf(backoff as KubeObject), 'ErrImagePull before ImagePullBackOff');
     assert.equal(
-      first.status.containerStatuses![0].state.waiting!.message,
+      first.status!.containerStatuses![0].state.waiting!.message,
       'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:does-not-exist": failed to resolve reference "docker.io/library/nginx:does-not-exist": docker.io/library/nginx:does-not-exist: not found',
     );
-    assert.equal(first.status.phase, 'Pending');
-    const backoff = await env.eventually(async () => {
-      const p = await get('broken');
-      return p.status.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff' && p;
-    });
+    assert.equal(first.status!.phase, 'Pending');
     assert.equal(backoff.status.containerStatuses![0].state.waiting!.message, 'Back-off pulling image "nginx:does-not-exist"');
     assert.equal(backoff.status.conditions!.find((c) => c.type === 'Ready')?.status, 'False');
   });

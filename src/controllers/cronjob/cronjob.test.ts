@@ -32,9 +32,12 @@ function cronJob(name: string, spec: Record<string, unknown> = {}): CronJob {
   };
 }
 
-/** Moves the fake clock to one second past the next minute boundary. */
+/**
+ * Moves the fake clock to one second past the next minute boundary. Never behind real time: the
+ * API server stamps creationTimestamp with the real clock, and a CronJob schedules nothing before it.
+ */
 function nextMinute(clock: FakeClock): number {
-  const at = Math.floor(clock.now() / MIN) * MIN + MIN;
+  const at = Math.floor(Math.max(clock.now(), Date.now()) / MIN) * MIN + MIN;
   clock.set(at + 1000);
   return at;
 }

@@ -110,9 +110,11 @@ describe('daemonset controller', () => {
     assert.equal(st.desiredNumberScheduled, 2);
     const revs = (await env.clients.resource('controllerrevisions').list('default')).items.filter((r) => r.metadata?.ownerReferences?.[0]?.name === 'agent').map((r) => r.revision).sort();
     assert.deepEqual(revs, [1, 2]);
-    const events = (await env.clients.resource('events').list('default')).items.map((e) => `${e.reason}: ${e.message}`);
-    assert.ok(events.some((e) => /^SuccessfulDelete: Deleted pod: agent-/.test(e)));
-    assert.ok(events.some((e) => /^SuccessfulCreate: Created pod: agent-/.test(e)));
+    // Events are posted after the writes they report, so they may land later.
+    await env.eventually(async () => {
+      const events = (await env.clients.resource('events').list('default')).items.map((e) => `${e.reason}: ${e.message}`);
+      return events.some((e) => /^SuccessfulDelete: Deleted pod: agent-/.test(e)) && events.some((e) => /^SuccessfulCreate: Created pod: agent-/.test(e));
+    });
   });
   test('a failed daemon pod is replaced on its node', async () => {
     const victim = (await livePods('ssd')).find((p) => targetNodeName(p) === 'n1')!;
@@ -121,7 +123,9 @@ describe('daemonset controller', () => {
       const onN1 = (await livePods('ssd')).filter((p) => targetNodeName(p) === 'n1');
       return onN1.length === 1 && onN1[0]!.metadata!.name !== victim.metadata!.name;
     });
-    const events = (await env.clients.resource('events').list('default')).items;
-    assert.ok(events.some((e) => e.reason === 'FailedDaemonPod' && e.message === `Found failed daemon pod default/${victim.metadata!.name} on node n1, will try to kill it`));
+    await env.eventually(async () => {
+      const events = (await env.clients.resource('events').list('default')).items;
+      return events.some((e) => e.reason === 'FailedDaemonPod' && e.message === `Found failed daemon pod default/${victim.metadata!.name} on node n1, will try to kill it`);
+    });
   });
 });

@@ -101,8 +101,7 @@ describe('deployment controller strategies', () => {
       });
       const [rs] = await rsList(env);
       assert.deepEqual([(rs.spec as Obj).replicas, ann(rs, 'deployment.kubernetes.io/desired-replicas'), ann(rs, 'deployment.kubernetes.io/max-replicas')], [4, '4', '5']);
-      const events = (await env.clients.resource('events').list('default')).items.map((e) => e.message);
-      assert.ok(events.includes(`Scaled up replica set ${rs.metadata!.name} to 4 from 2`), String(events));
+      await env.eventually(async () => (await env.clients.resource('events').list('default')).items.some((e) => e.message === `Scaled up replica set ${rs.metadata!.name} to 4 from 2`));
       await new Promise((r) => setTimeout(r, 200));
       assert.equal((await getD(env, 'sc')).metadata!.resourceVersion, d.metadata!.resourceVersion);
     } finally {

@@ -3,10 +3,11 @@
 
 import { MemoryStore } from '../../storage/memory/memory-store.js';
 import { testServer, type TestServer } from '../../apiserver/testing.js';
-import { ClientSet, InformerFactory } from '../../client/clientset.js';
+import { ClientSet, InformerFactory, type ResourceName } from '../../client/clientset.js';
 import { eventRecorder } from '../../client/events.js';
 import { inProcessTransport } from '../../client/in-process.js';
 import { realClock, type Clock } from '../../client/workqueue.js';
+import type { KubeObject } from '../../api/object.js';
 import type { Controller, ControllerContext } from './controller.js';
 
 export interface ControllerTestEnv {
@@ -19,6 +20,11 @@ export interface ControllerTestEnv {
   stop(): Promise<void>;
   /** Polls until `check` returns a truthy value (default 5 s), returning it. */
   eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs?: number): Promise<T>;
+  /**
+   * Every version of one object from now until stop(), as a watch from a list's resourceVersion
+   * delivers them: for states that last only until the next sync, which polling can miss.
+   */
+  history(resource: ResourceName, namespace: string | undefined, name: string): Promise<{ versions: KubeObject[]; stop(): void }>;
 }
 
 export async function controllerTestEnv(opts: { clock?: Clock } = {}): Promise<ControllerTestEnv> {
@@ -47,6 +53,18 @@ export async function controllerTestEnv(opts: { clock?: Clock } = {}): Promise<C
     async stop() {
       abort.abort();
       await Promise.allSettled(running);
+    },
+    async history(resource, namespace, name) {
+      const fieldSelector = `metadata.name=${name}`;
+      const list = await clients.resource(resource).list(namespace, { fieldSelector });
+      const versions: KubeObject[] = [...list.items];
+      const stop = new AbortController();
+      abort.signal.addEventListener('abort', () => stop.abort(), { once: true });
+      const watching = clients.resource(resource).watch(namespace, { fieldSelector, resourceVersion: list.metadata?.resourceVersion }, (ev) => {
+        if (ev.type !== 'BOOKMARK' && ev.type !== 'ERROR') versions.push(ev.object as KubeObject);
+      }, stop.signal);
+      watching.catch(() => undefined);
+      return { versions, stop: () => stop.abort() };
     },
     async eventually(check, timeoutMs = 5000) {
       const end = Date.now() + timeoutMs;

@@ -44,9 +44,12 @@ describe('node lifecycle controller', () => {
       for (const [i, p] of ['short', 'forever', 'zero', 'dflt'].entries()) await setPodRunning(c, 'default', p, `10.42.0.${i + 2}`, true);
 
       // While the lease is renewed the node stays Ready, well past the grace period.
+      // The controller times a renewal from when its informer sees it: wait for that before the clock moves.
+      const leaseSeen = (at: number) => (env.ctx.informers.informer('leases').getByName('kube-node-lease', 'n1')?.spec as { renewTime?: string } | undefined)?.renewTime === micro(at);
       for (let i = 0; i < 12; i++) {
-        await env.eventually(() => true);
-        await renew(c, 'n1', clock.now());
+        const at = clock.now();
+        await renew(c, 'n1', at);
+        await env.eventually(() => leaseSeen(at));
         await new Promise((r) => setTimeout(r, 20));
         clock.advance(1000);
       }
@@ -101,10 +104,12 @@ describe('node lifecycle controller', () => {
         clock.advance(500);
         return taints(await nodes.get(undefined, 'n1')).length === 0;
       });
-      const events = (await c.resource('events').list('default')).items.map((e) => `${e.reason as string}: ${e.message as string}`);
-      assert.ok(events.includes('RegisteredNode: Node n1 event: Registered Node n1 in Controller'), events.join('\n'));
-      assert.ok(events.includes('NodeNotReady: Node n1 status is now: NodeNotReady'));
-      assert.ok(events.includes('TaintManagerEviction: Marking for deletion Pod default/short'));
+      const wanted = ['RegisteredNode: Node n1 event: Registered Node n1 in Controller', 'NodeNotReady: Node n1 status is now: NodeNotReady', 'TaintManagerEviction: Marking for deletion Pod default/short'];
+      let events: string[] = [];
+      await env.eventually(async () => {
+        events = (await c.resource('events').list('default')).items.map((e) => `${e.reason as string}: ${e.message as string}`);
+        return wanted.every((w) => events.includes(w));
+      }).catch(() => assert.fail(`events lack one of ${wanted.join(', ')}:\n${events.join('\n')}`));
     } finally {
       await env.stop();
     }

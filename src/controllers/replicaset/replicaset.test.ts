@@ -78,6 +78,8 @@ describe('replicaset controller', () => {
       await env.start(replicaSetController(env.ctx));
       const pods = env.clients.resource('pods');
       await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan', namespace: 'default', labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+      // Pods and ReplicaSets arrive on separate watches: the orphan must be known before the RS is.
+      await env.eventually(() => env.ctx.informers.informer('pods').getByName('default', 'orphan'));
       await env.clients.resource('replicasets').create(rsObj('db', 2));
       await env.eventually(async () => (await ownedPods(env, 'db')).length === 2);
       const orphan = await pods.get('default', 'orphan');
@@ -105,6 +107,8 @@ describe('replicaset controller', () => {
       });
       await markReady(env, pods[0]);
       await markReady(env, pods[1]);
+      // Scale down only once the controller has seen which pods are ready.
+      await env.eventually(async () => ((await rsc.get('default', 'api')).status as { readyReplicas?: number } | undefined)?.readyReplicas === 2);
       await rsc.patch('default', 'api', 'merge', { spec: { replicas: 2 } });
       const left = await env.eventually(async () => {
         const p = await ownedPods(env, 'api');

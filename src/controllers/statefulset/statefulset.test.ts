@@ -75,18 +75,18 @@ describe('statefulset controller', () => {
     assert.equal(revs.length, 1);
     assert.equal(revs[0]!.metadata!.name, s.currentRevision);
     assert.equal(revs[0]!.revision, 1);
-    const events = (await env.clients.resource('events').list('default')).items;
     await env.eventually(async () => (await env.clients.resource('events').list('default')).items.some((e) => e.message === 'create Pod web-0 in StatefulSet web successful' && e.reason === 'SuccessfulCreate'));
-    void events;
   });
 
   test('scales down in reverse order, one at a time', async () => {
     await env.clients.resource('statefulsets').patch('default', 'web', 'merge', { spec: { replicas: 1 } });
     await env.eventually(async () => (await podNames('web')).length === 1);
     assert.deepEqual(await podNames('web'), ['web-0']);
-    const events = (await env.clients.resource('events').list('default')).items.map((e) => e.message as string);
-    assert.ok(events.includes('delete Pod web-2 in StatefulSet web successful'));
-    assert.ok(events.includes('delete Pod web-1 in StatefulSet web successful'));
+    // Each event is posted after its delete returns, so it may land after the pods are gone.
+    await env.eventually(async () => {
+      const events = (await env.clients.resource('events').list('default')).items.map((e) => e.message as string);
+      return events.includes('delete Pod web-2 in StatefulSet web successful') && events.includes('delete Pod web-1 in StatefulSet web successful');
+    });
   });
 
   test('creates claims from volumeClaimTemplates before the pod', async () => {

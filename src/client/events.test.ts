@@ -55,6 +55,27 @@ test('a repeat after the Event expired creates it again', async () => {
   rec.event(pod, 'Normal', 'Pulled', 'pulled the image');
   const again = await env.eventually(async () => (await events.list('default')).items[0]);
   assert.equal(again.count, 1);
-  assert.equal(again.metadata!.name, first.metadata!.name);
+  assert.notEqual(again.metadata!.name, first.metadata!.name);
+  await env.stop();
+});
+
+test("event names carry their time, so a list shows each object's events in order", async () => {
+  const env = await controllerTestEnv();
+  const t0 = Date.parse('2026-11-26T00:00:00Z');
+  let now = t0;
+  // One write at a time: the events land in the store in any order a busy recorder produces.
+  const rec = eventRecorder(env.clients, 'tester', () => new Date(now), undefined, { concurrency: 1 });
+  const reasons = ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'];
+  for (const [i, r] of reasons.entries()) {
+    if (i === 3) now += 1;
+    rec.event(pod, 'Normal', r, r.toLowerCase());
+  }
+  const items = await env.eventually(async () => {
+    const list = (await env.clients.resource('events').list('default')).items;
+    return list.length === reasons.length && list;
+  });
+  assert.deepEqual(items.map((e) => e.reason), reasons);
+  for (const e of items) assert.match(e.metadata!.name!, /^web\.[0-9a-f]+$/);
+  assert.equal(BigInt(`0x${items[0].metadata!.name!.slice(4)}`) / 1_000_000n, BigInt(t0));
   await env.stop();
 });

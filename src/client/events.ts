@@ -6,7 +6,6 @@
 // queue with an optional token bucket (a kubelet's --event-qps/--event-burst) and are dropped when
 // it is full, as client-go's broadcaster drops: events never slow their component down.
 
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../api/object.js';
 import type { ClientSet } from './clientset.js';
 import { isAlreadyExists, isNotFound } from './informer.js';
@@ -34,6 +33,23 @@ const SPAM_BURST = 25;
 const SPAM_REFILL_MS = 5 * 60_000;
 /** client-go's correlator keeps 4096 entries (maxLruCacheEntries). */
 const CACHE_SIZE = 4096;
+
+/**
+ * client-go names an Event `<object name>.<hex nanoseconds of its time>`, so a list (sorted by
+ * name) shows each object's events in the order they happened. Milliseconds are all a Date has:
+ * the nanoseconds below count up within one millisecond, and start from the monotonic clock's
+ * sub-millisecond part so that two threads naming events for one object rarely collide.
+ */
+let lastMs = -1;
+let subMs = 0;
+export function eventName(objectName: string, at: Date): string {
+  const ms = at.getTime();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    subMs = Math.floor((performance.now() % 1) * 1000) * 1000;
+  } else subMs = (subMs + 1) % 1_000_000;
+  return `${objectName}.${(BigInt(ms) * 1_000_000n + BigInt(subMs)).toString(16)}`;
+}
 
 /** A Map used as an LRU: re-inserting moves a key to the end, the oldest is first. */
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
@@ -98,19 +114,18 @@ export function eventRecorder(clients: ClientSet, component: string, now: () => 
     });
   };
 
-  const write = async (obj: KubeObject, type: string, reason: string, message: string, t: string) => {
+  const write = async (obj: KubeObject, type: string, reason: string, message: string, at: Date) => {
     const m = obj.metadata ?? {};
     const namespace = m.namespace || 'default';
-    // The same object, type, reason and message share one Event, as client-go's aggregation does;
-    // a stable name lets a restarted component find the Event it wrote before.
+    const t = formatTime(at);
+    // The same object, type, reason and message share one Event, as client-go's aggregation does.
     const key = `${m.uid}/${type}/${reason}/${message}`;
-    const name = `${m.name}.${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
     const known = written.get(key);
     if (known) {
       known.count++;
       remember(written, key, known);
       try {
-        await events.patch(namespace, name, 'merge', { count: known.count, lastTimestamp: t });
+        await events.patch(namespace, known.name, 'merge', { count: known.count, lastTimestamp: t });
         return;
       } catch (e) {
         // Events expire (1 h TTL); a repeat after that starts a new one.
@@ -118,15 +133,16 @@ export function eventRecorder(clients: ClientSet, component: string, now: () => 
         written.delete(key);
       }
     }
-    try {
-      await create(obj, name, namespace, type, reason, message, t);
-      remember(written, key, { name, count: 1 });
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e;
-      const existing = await events.get(namespace, name);
-      const count = ((existing.count as number | undefined) ?? 1) + 1;
-      await events.patch(namespace, name, 'merge', { count, lastTimestamp: t });
-      remember(written, key, { name, count });
+    for (let attempt = 0; ; attempt++) {
+      const name = eventName(m.name ?? '', at);
+      try {
+        await create(obj, name, namespace, type, reason, message, t);
+        remember(written, key, { name, count: 1 });
+        return;
+      } catch (e) {
+        // Another recorder named an event for this object in the same instant: take the next name.
+        if (!isAlreadyExists(e) || attempt >= 3) throw e;
+      }
     }
   };
 
@@ -144,8 +160,8 @@ export function eventRecorder(clients: ClientSet, component: string, now: () => 
         return;
       }
       tokens--;
-      const t = formatTime(now());
-      queue.push(() => write(obj, type, reason, message, t));
+      const at = now();
+      queue.push(() => write(obj, type, reason, message, at));
       pump();
     },
   };

@@ -40,9 +40,10 @@ describe('node agent faults', () => {
     // Pods outlive the agent.
     assert.deepEqual(runcIds(), runningBefore);
     await c.start();
-    // Give the restarted agent time to sync every pod, then compare.
+    // Wait for the restarted agent to sync every pod, then compare.
     await eventually('every pod synced with a Ready node', async () => / Ready /.test(await c.ok(['get', 'nodes', '--no-headers'])));
-    await new Promise((r) => setTimeout(r, 5000));
+    const same = (m: Map<string, string>) => JSON.stringify([...m.entries()].sort()) === JSON.stringify([...before.entries()].sort());
+    await eventually('every pod Running with its old container', async () => same(await containers()), 30_000).catch(() => undefined);
     const after = await containers();
     assert.deepEqual([...after.entries()].sort(), [...before.entries()].sort());
     assert.deepEqual(runcIds(), runningBefore);

@@ -32,7 +32,11 @@ describe('workshop sections 3 and 5 on simulated nodes', () => {
       const now = await running('app=replicaset-demo');
       return now.length === 3 && !now.includes(pods[0]);
     }, 30_000);
-    const rs = rows(await c.ok(['get', 'rs', 'demo-replicaset']));
+    // The ReplicaSet's status (READY) is written after its pods' status.
+    const rs = await eventually('the ReplicaSet 3/3/3', async () => {
+      const r = rows(await c.ok(['get', 'rs', 'demo-replicaset']));
+      return r[1].slice(0, 4).join() === 'demo-replicaset,3,3,3' && r;
+    }, 15_000).catch(async () => rows(await c.ok(['get', 'rs', 'demo-replicaset'])));
     assert.deepEqual(rs[1].slice(0, 4), ['demo-replicaset', '3', '3', '3']);
   });
 

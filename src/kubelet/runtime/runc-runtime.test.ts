@@ -58,6 +58,21 @@ describe('RuncRuntime (runc + conmon)', () => {
     void id;
     return readFileSync(st.logPath, 'utf8').split('\n').filter(Boolean);
   }
+  /** Polls a file until check passes (a missing file counts as empty): containers run at their own pace. */
+  async function waitForFile(path: string, check: (text: string) => boolean, what: string, ms = 10_000): Promise<string> {
+    const end = Date.now() + ms;
+    for (;;) {
+      let text = '';
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        // not written yet
+      }
+      if (check(text)) return text;
+      if (Date.now() > end) assert.fail(`timed out waiting for ${what} in ${path}: ${JSON.stringify(text.slice(-300))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   const logText = (st: ContainerStatus): string => logLines(st.id, st).map((l) => l.split(' ').slice(3).join(' ')).join('\n');
 
   before(async () => {
@@ -141,11 +156,12 @@ describe('RuncRuntime (runc + conmon)', () => {
 
   test('stop: SIGTERM honoured quickly; PID 1 ignoring it gets SIGKILL after the grace period', async () => {
     const [polite, usr1, stubborn] = await Promise.all([
-      runContainer(containerConfig('polite', IMG, { command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.05; done'] })),
-      runContainer(containerConfig('usr1', IMG_STOP, { command: ['sh', '-c', 'trap "exit 5" USR1; while true; do sleep 0.05; done'] })),
+      runContainer(containerConfig('polite', IMG, { command: ['sh', '-c', 'trap "exit 0" TERM; echo ready; while true; do sleep 0.05; done'] })),
+      runContainer(containerConfig('usr1', IMG_STOP, { command: ['sh', '-c', 'trap "exit 5" USR1; echo ready; while true; do sleep 0.05; done'] })),
       runContainer(containerConfig('stubborn', IMG, { command: ['sleep', '3600'] })),
     ]);
-    await new Promise((r) => setTimeout(r, 100)); // let the trap be installed
+    // A signal before the trap is installed would kill sh instead: wait until each says so.
+    for (const id of [polite, usr1]) await waitForFile((await rt.containerStatus(id))!.logPath, (t) => / stdout F ready\n/.test(t), 'the trap');
     let t0 = performance.now();
     await rt.stopContainer(polite, 10);
     times.stopGraceful = performance.now() - t0;
@@ -273,12 +289,11 @@ describe('RuncRuntime (runc + conmon)', () => {
 
     const ticker = await runContainer(containerConfig('ticker', IMG, { command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo t$i; sleep 0.05; done'] }));
     const st = (await rt.containerStatus(ticker))!;
-    await new Promise((r) => setTimeout(r, 150));
+    await waitForFile(st.logPath, (t) => / stdout F t1\n/.test(t), 'the first line');
     renameSync(st.logPath, `${st.logPath}.1`);
     await rt.reopenContainerLog(ticker);
-    await new Promise((r) => setTimeout(r, 200));
     assert.match(readFileSync(`${st.logPath}.1`, 'utf8'), / stdout F t1\n/);
-    const fresh = readFileSync(st.logPath, 'utf8');
+    const fresh = await waitForFile(st.logPath, (t) => / stdout F t\d+\n/.test(t), 'a line in the reopened log');
     assert.match(fresh, / stdout F t\d+\n/);
     assert.doesNotMatch(fresh, / stdout F t1\n/);
     await rt.removeContainer(ticker);

@@ -7,6 +7,8 @@ import { cloneJson, isPlainObject, type KubeObject } from '../api/object.js';
 import { loadSchemas } from '../api/schema/load.js';
 import { decodeBody, negotiate } from './codec.js';
 import type { RequestContext, ServerContext } from './context.js';
+import { serveComponentStatuses } from './componentstatus/serve.js';
+import { STORAGE_NOT_READY } from './componentstatus/health.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery/discovery.js';
 import { IMMORTAL_NAMESPACES } from './admission/namespace-lifecycle.js';
 import { forbiddenReason } from './authz/rbac.js';
@@ -121,12 +123,16 @@ export class ApiHandler {
 
   private publicPath(req: ApiRequest, path: string): ApiResponse {
     if (path === '/version' || path === '/version/') return jsonResponse(200, VERSION);
-    const ready = this.opts.isReady?.() ?? true;
     const check = path.split('/')[1];
-    if (check === 'readyz' && !ready) return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '[-]storage not ready\nreadyz check failed\n' };
+    if (check === 'readyz' && !this.storageReady()) return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `[-]${STORAGE_NOT_READY}\nreadyz check failed\n` };
     const verbose = req.url.searchParams.has('verbose');
     const body = verbose ? `[+]ping ok\n[+]log ok\n[+]etcd ok\n${check} check passed\n` : 'ok';
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }, body };
+  }
+
+  /** /readyz's storage (etcd) check; componentstatuses' etcd-0 reports the same. */
+  private storageReady(): boolean {
+    return this.opts.isReady?.() ?? true;
   }
 
   private async authorize(req: ApiRequest, info: RequestInfo): Promise<void> {
@@ -217,6 +223,7 @@ export class ApiHandler {
       const name = (body.metadata as { name?: string } | undefined)?.name ?? '';
       return bindPod({ ...req, body: Buffer.from(JSON.stringify(body)), headers: { ...req.headers, 'content-type': 'application/json' } }, { ...rc, type: registry.lookup('', 'v1', 'pods')! }, name);
     }
+    if (type.group === '' && type.resource === 'componentstatuses') return serveComponentStatuses(rc, accept, () => this.storageReady());
     if (type.verbs.length === 1 && type.verbs[0] === 'create') {
       if (info.verb !== 'create') throw errors.methodNotSupported(gr, info.verb);
       return createReview(req, rc);

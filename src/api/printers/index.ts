@@ -3,6 +3,7 @@
 
 import { certificateSigningRequestPrinter, csiDriverPrinter, csiNodePrinter, mutatingWebhookConfigurationPrinter, priorityClassPrinter, runtimeClassPrinter, validatingAdmissionPolicyBindingPrinter, validatingAdmissionPolicyPrinter, validatingWebhookConfigurationPrinter, volumeAttachmentPrinter } from './admin-kinds.js';
 import { cronJobPrinter, jobPrinter } from './batch.js';
+import { componentStatusPrinter } from './component-status.js';
 import { configMapPrinter, resourceQuotaPrinter, secretPrinter, serviceAccountPrinter } from './config.js';
 import { defaultPrinter } from './default.js';
 import { eventPrinter, eventsV1Printer } from './events.js';
@@ -45,6 +46,7 @@ const printers: Record<string, Printer> = {
   '/persistentvolumeclaims': persistentVolumeClaimPrinter,
   '/resourcequotas': resourceQuotaPrinter,
   '/replicationcontrollers': replicationControllerPrinter,
+  '/componentstatuses': componentStatusPrinter,
   'apps/deployments': deploymentPrinter,
   'apps/replicasets': replicaSetPrinter,
   'apps/statefulsets': statefulSetPrinter,

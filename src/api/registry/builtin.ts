@@ -30,6 +30,8 @@ const scale: SubresourceType = { name: 'scale', kind: 'Scale', group: 'autoscali
 const specs: Spec[] = [
   // core/v1
   { group: '', version: 'v1', kind: 'Binding', resource: 'bindings', scope: 'Namespaced', verbs: CREATE_ONLY, pkg: 'core.v1' },
+  // Deprecated in v1.19+ but still served by v1.32: a read-only view computed per request (apiserver/componentstatus/).
+  { group: '', version: 'v1', kind: 'ComponentStatus', resource: 'componentstatuses', scope: 'Cluster', shortNames: ['cs'], verbs: ['get', 'list'], pkg: 'core.v1' },
   { group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', scope: 'Namespaced', shortNames: ['cm'], pkg: 'core.v1' },
   { group: '', version: 'v1', kind: 'Endpoints', resource: 'endpoints', scope: 'Namespaced', shortNames: ['ep'], pkg: 'core.v1' },
   { group: '', version: 'v1', kind: 'Event', resource: 'events', scope: 'Namespaced', shortNames: ['ev'], pkg: 'core.v1' },

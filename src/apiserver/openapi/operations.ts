@@ -160,7 +160,7 @@ function resourcePaths(t: ResourceType, resolve: DefResolver): PathSpec[] {
 
   const collOps: OperationSpec[] = [];
   if (has('list'))
-    collOps.push(op(ctx, { method: 'get', operationId: `list${ctx.id}${N}${t.kind}`, description: `list or watch objects of kind ${t.kind}`, action: 'list', gvk, params: LIST_PARAMS, responses: [{ code: '200', description: 'OK', def: listDef }], produces: LIST_MEDIA }));
+    collOps.push(op(ctx, { method: 'get', operationId: `list${ctx.id}${N}${t.kind}`, description: `${has('watch') ? 'list or watch' : 'list'} objects of kind ${t.kind}`, action: 'list', gvk, params: LIST_PARAMS, responses: [{ code: '200', description: 'OK', def: listDef }], produces: LIST_MEDIA }));
   if (has('create'))
     collOps.push(
       op(ctx, {

@@ -1,41 +1,57 @@
-// The ReplicaSet controller: watches ReplicaSets and pods, and syncs each ReplicaSet key.
+// The ReplicaSet controller: watches ReplicaSets and pods, and syncs each ReplicaSet key. The
+// same loop, given another ReplicaSetKind, is the replication controller (upstream's
+// NewBaseController).
 
 import type { KubeObject } from '../../api/object.js';
-import { labelSelectorFromMeta, matchesLabels } from '../../api/selectors/index.js';
+import { matchesLabels } from '../../api/selectors/index.js';
 import { objectKey } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../framework/controller.js';
 import { Expectations } from '../util/expectations.js';
 import { controllerOf } from '../util/owners.js';
 import { isPodReady } from '../util/pods.js';
+import { replicaSetKind, type ReplicaSetKind } from './kind.js';
 import { syncReplicaSet, type ReplicaSetDeps } from './reconcile.js';
 
+export { replicaSetKind, type ReplicaSetKind } from './kind.js';
+
 export function replicaSetController(ctx: ControllerContext): Controller {
+  return replicaSetBaseController(ctx, replicaSetKind);
+}
+
+/** The ReplicaSet controller's loop for any kind that behaves as a ReplicaSet. */
+export function replicaSetBaseController(ctx: ControllerContext, kind: ReplicaSetKind): Controller {
   const queue = new WorkQueue(ctx.clock);
-  const rsInformer = ctx.informers.informer('replicasets');
+  const rsInformer = ctx.informers.informer(kind.resource);
   const podInformer = ctx.informers.informer('pods');
   const expectations = new Expectations(() => ctx.clock.now());
   const deps: ReplicaSetDeps = {
+    kind,
     rsInformer,
     podInformer,
-    rsClient: ctx.clients.resource('replicasets'),
+    rsClient: ctx.clients.resource(kind.resource),
     podClient: ctx.clients.resource('pods'),
     expectations,
-    recorder: ctx.recorder('replicaset-controller'),
+    recorder: ctx.recorder(kind.component),
     queue,
     now: () => ctx.clock.now(),
   };
 
-  /** The ReplicaSet that controls a pod, if it still exists with that UID. */
+  /** The owner of this kind that controls a pod, if it still exists with that UID. */
   const ownerOf = (pod: KubeObject): KubeObject | undefined => {
     const ref = controllerOf(pod);
-    if (ref?.kind !== 'ReplicaSet') return undefined;
+    if (ref?.kind !== kind.kind) return undefined;
     const rs = rsInformer.getByName(pod.metadata?.namespace, ref.name);
     return rs?.metadata?.uid === ref.uid ? rs : undefined;
   };
   const enqueueMatching = (pod: KubeObject) => {
     for (const rs of rsInformer.list(pod.metadata?.namespace)) {
-      const sel = labelSelectorFromMeta((rs.spec as Record<string, unknown> | undefined)?.selector);
+      let sel;
+      try {
+        sel = kind.selector(rs);
+      } catch {
+        continue; // an unparsable selector is the sync's error to report, not the pod handler's
+      }
       if (matchesLabels(sel, pod.metadata?.labels)) queue.add(objectKey(rs));
     }
   };
@@ -95,7 +111,7 @@ export function replicaSetController(ctx: ControllerContext): Controller {
   });
 
   return {
-    name: 'replicaset',
-    run: (signal) => runWorkers({ name: 'replicaset', queue, workers: 5, reconcile: (key) => syncReplicaSet(deps, key), log: ctx.log }, signal),
+    name: kind.name,
+    run: (signal) => runWorkers({ name: kind.name, queue, workers: 5, reconcile: (key) => syncReplicaSet(deps, key), log: ctx.log }, signal),
   };
 }

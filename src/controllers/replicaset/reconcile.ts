@@ -4,7 +4,7 @@
 
 import type { KubeObject } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
-import { labelSelectorFromMeta, matchesLabels } from '../../api/selectors/index.js';
+import { matchesLabels } from '../../api/selectors/index.js';
 import { isConflict, isNotFound, objectKey, splitKey, type Informer } from '../../client/informer.js';
 import type { ResourceClient } from '../../client/rest.js';
 import type { EventRecorder } from '../../client/events.js';
@@ -12,6 +12,7 @@ import type { WorkQueue } from '../../client/workqueue.js';
 import { claimObjects, controllerOf, newControllerRef } from '../util/owners.js';
 import { isPodActive } from '../util/pods.js';
 import type { Expectations } from '../util/expectations.js';
+import type { ReplicaSetKind } from './kind.js';
 import { podsToDelete } from './pods-to-delete.js';
 import { calculateStatus, rsReplicas, rsStatus, statusEqual } from './status.js';
 
@@ -19,6 +20,7 @@ import { calculateStatus, rsReplicas, rsStatus, statusEqual } from './status.js'
 export const BURST_REPLICAS = 500;
 
 export interface ReplicaSetDeps {
+  kind: ReplicaSetKind;
   rsInformer: Informer;
   podInformer: Informer;
   rsClient: ResourceClient;
@@ -43,13 +45,13 @@ export async function slowStartBatch(count: number, fn: () => Promise<void>): Pr
   return { successes };
 }
 
-function podFromTemplate(rs: KubeObject): KubeObject {
+function podFromTemplate(kind: ReplicaSetKind, rs: KubeObject): KubeObject {
   const template = ((rs.spec as Record<string, unknown>).template as KubeObject | undefined) ?? {};
   const tm = template.metadata ?? {};
   const meta: KubeObject['metadata'] = {
     generateName: `${rs.metadata!.name}-`,
     namespace: rs.metadata!.namespace,
-    ownerReferences: [newControllerRef(rs, 'apps/v1', 'ReplicaSet')],
+    ownerReferences: [newControllerRef(rs, kind.apiVersion, kind.kind)],
   };
   if (tm.labels) meta.labels = { ...tm.labels };
   if (tm.annotations) meta.annotations = { ...tm.annotations };
@@ -72,7 +74,7 @@ async function manageReplicas(d: ReplicaSetDeps, rs: KubeObject, key: string, po
     d.expectations.expect(key, diff);
     const { successes, error } = await slowStartBatch(diff, async () => {
       try {
-        const created = await d.podClient.create(podFromTemplate(rs));
+        const created = await d.podClient.create(podFromTemplate(d.kind, rs));
         d.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
       } catch (e) {
         d.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${e instanceof Error ? e.message : String(e)}`);
@@ -114,12 +116,12 @@ export async function syncReplicaSet(d: ReplicaSetDeps, key: string): Promise<vo
   }
   const rs = cached;
   const needsSync = d.expectations.satisfied(key);
-  const selector = labelSelectorFromMeta((rs.spec as Record<string, unknown>).selector);
+  const selector = d.kind.selector(rs);
   const { namespace, name } = splitKey(key);
   const active = d.podInformer.list(namespace).filter(isPodActive);
   const pods = await claimObjects(active, {
     owner: rs,
-    ownerRef: newControllerRef(rs, 'apps/v1', 'ReplicaSet'),
+    ownerRef: newControllerRef(rs, d.kind.apiVersion, d.kind.kind),
     matches: (p) => matchesLabels(selector, p.metadata?.labels),
     client: d.podClient,
     canAdopt: async () => {

@@ -9,9 +9,10 @@ import { formatTime } from '../rest/meta.js';
 import { writeOptions } from '../rest/write.js';
 import { respond } from '../render.js';
 import type { ApiRequest, ApiResponse } from '../types.js';
-import { deleteOne, type DeleteOptions } from '../verbs/delete.js';
+import type { DeleteOptions } from '../verbs/delete.js';
 import { namespaceFor } from '../verbs/read.js';
 import { admitSubresourceCreate } from './admit.js';
+import { evictWithBudgets } from './eviction.js';
 
 interface Condition {
   type: string;
@@ -75,7 +76,10 @@ export async function bindPod(req: ApiRequest, rc: RequestContext, podName: stri
   return respond(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, rendering);
 }
 
-/** POST pods/NAME/eviction: a polite delete that honours the Eviction's DeleteOptions. */
+/**
+ * POST pods/NAME/eviction: a polite delete that honours the Eviction's DeleteOptions and the
+ * pod's PodDisruptionBudget (see eviction.ts).
+ */
 export async function evictPod(req: ApiRequest, rc: RequestContext): Promise<ApiResponse> {
   const rendering = negotiate(req.headers.accept, false);
   const eviction = decodeBody(req.body, req.headers['content-type']);
@@ -85,7 +89,7 @@ export async function evictPod(req: ApiRequest, rc: RequestContext): Promise<Api
   const dryRun = writeOptions(rc).dryRun;
   await admitSubresourceCreate(rc, 'eviction', eviction as KubeObject, dryRun);
   const podsRc: RequestContext = { ...rc, info: { ...rc.info, subresource: '' } };
-  await deleteOne(podsRc, rc.info.name, { gracePeriodSeconds: del.gracePeriodSeconds, preconditions: del.preconditions, dryRun });
+  await evictWithBudgets(podsRc, rc.info.name, { gracePeriodSeconds: del.gracePeriodSeconds, preconditions: del.preconditions, dryRun });
   return respond(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, rendering);
 }
 

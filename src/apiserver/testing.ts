@@ -7,6 +7,7 @@ import type { Store } from '../storage/store.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { defaultStorageClass } from './admission/default-storage-class.js';
 import { limitRanger } from './admission/limit-ranger.js';
+import { resourceQuota } from './admission/resource-quota.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation } from './admission/service-allocation.js';
 import { RbacAuthorizer } from './authz/rbac.js';
@@ -29,7 +30,7 @@ export async function testServer(store: Store, opts: { bookmarkIntervalMs?: numb
     store,
     registry,
     now: () => new Date(),
-    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, serviceAllocation(new ServiceAllocator(DEFAULT_SERVICE_NETWORK))],
+    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, serviceAllocation(new ServiceAllocator(DEFAULT_SERVICE_NETWORK)), resourceQuota],
     authorizer: new RbacAuthorizer(),
     serverAddress: '127.0.0.1:6443',
     bookmarkIntervalMs: opts.bookmarkIntervalMs,

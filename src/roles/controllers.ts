@@ -5,6 +5,7 @@ import type { Controller, ControllerContext } from '../controllers/framework/con
 import { cronJobController } from '../controllers/cronjob/index.js';
 import { daemonSetController } from '../controllers/daemonset/index.js';
 import { deploymentController } from '../controllers/deployment/index.js';
+import { disruptionController } from '../controllers/disruption/index.js';
 import { endpointsController } from '../controllers/endpoints/index.js';
 import { endpointSliceController } from '../controllers/endpointslice/index.js';
 import { garbageCollectorController } from '../controllers/garbagecollector/index.js';
@@ -16,6 +17,8 @@ import { nodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { podGCController } from '../controllers/podgc/index.js';
 import { rootCACertPublisher } from '../controllers/rootcacertpublisher/index.js';
 import { replicaSetController } from '../controllers/replicaset/index.js';
+import { resourceQuotaController } from '../controllers/resourcequota/index.js';
+import { replicationController } from '../controllers/replication/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
 import { statefulSetController } from '../controllers/statefulset/index.js';
 import { scheduler } from '../scheduler/index.js';
@@ -33,6 +36,8 @@ export function builtinControllers(ctx: ControllerContext, opts: ControllerOptio
     namespaceController(ctx),
     serviceAccountController(ctx),
     replicaSetController(ctx),
+    resourceQuotaController(ctx),
+    replicationController(ctx),
     deploymentController(ctx),
     statefulSetController(ctx),
     daemonSetController(ctx),
@@ -43,6 +48,7 @@ export function builtinControllers(ctx: ControllerContext, opts: ControllerOptio
     endpointSliceController(ctx),
     nodeLifecycleController(ctx),
     podGCController(ctx),
+    disruptionController(ctx),
     nodeIpamController(ctx, { clusterCidr: opts.clusterCidr }),
   ];
   if (opts.dataDir) controllers.push(localPathController(ctx, { dataDir: opts.dataDir }));

@@ -9,6 +9,7 @@ import { builtinResourceTypes } from '../api/registry/builtin.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
+import { resourceQuota } from '../apiserver/admission/resource-quota.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { DEFAULT_SERVICE_NETWORK, nthAddress, ServiceAllocator, serviceAllocation } from '../apiserver/admission/service-allocation.js';
 import { ServiceAccountTokens } from '../apiserver/authn/service-account-tokens.js';
@@ -109,7 +110,7 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
     store,
     registry,
     now: () => new Date(),
-    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, serviceAllocation(new ServiceAllocator(network))],
+    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, serviceAllocation(new ServiceAllocator(network)), resourceQuota],
     authorizer: new RbacAuthorizer(),
     tokens: new ServiceAccountTokens(pki.serviceAccountKey),
     serverAddress: `${advertise}:${opts.httpsListenPort}`,

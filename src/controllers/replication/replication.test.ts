@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import { controllerTestEnv, type ControllerTestEnv } from '../framework/testing.js';
 import { garbageCollectorController } from '../garbagecollector/index.js';
+import { resourceQuotaController } from '../resourcequota/index.js';
 import { replicationController } from './index.js';
 
 type Status = { replicas?: number; fullyLabeledReplicas?: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
@@ -181,6 +182,28 @@ describe('replication controller', () => {
       });
       assert.equal(st.observedGeneration, 2);
       assert.equal((await ownedPods(env, 'quota')).length, 1);
+    } finally {
+      await env.stop();
+    }
+  });
+
+  test('[138] an RC over its pods quota reports ReplicaFailure until scaled within it', async () => {
+    const env = await newEnv();
+    try {
+      await env.start(replicationController(env.ctx), resourceQuotaController(env.ctx));
+      await env.clients.resource('resourcequotas').create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'condition-test', namespace: 'default' }, spec: { hard: { pods: '2' } } });
+      await env.eventually(async () => ((await env.clients.resource('resourcequotas').get('default', 'condition-test')).status as { hard?: Record<string, string> } | undefined)?.hard?.pods === '2');
+      const rcs = env.clients.resource('replicationcontrollers');
+      await rcs.create(rcObj('condition-test', 3));
+      const cond = await env.eventually(async () => (await rcStatus(env, 'condition-test')).conditions?.find((c) => c.type === 'ReplicaFailure'));
+      assert.deepEqual([cond.status, cond.reason], ['True', 'FailedCreate']);
+      assert.match(String(cond.message), /exceeded quota: condition-test, requested: pods=1, used: pods=2, limited: pods=2/);
+      assert.equal((await ownedPods(env, 'condition-test')).length, 2);
+      await rcs.patch('default', 'condition-test', 'merge', { spec: { replicas: 2 } });
+      await env.eventually(async () => {
+        const s = await rcStatus(env, 'condition-test');
+        return s.observedGeneration === 2 && !s.conditions?.some((c) => c.type === 'ReplicaFailure');
+      });
     } finally {
       await env.stop();
     }

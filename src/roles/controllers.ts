@@ -8,6 +8,7 @@ import { deploymentController } from '../controllers/deployment/index.js';
 import { disruptionController } from '../controllers/disruption/index.js';
 import { endpointsController } from '../controllers/endpoints/index.js';
 import { endpointSliceController } from '../controllers/endpointslice/index.js';
+import { endpointSliceMirroringController } from '../controllers/endpointslicemirroring/index.js';
 import { garbageCollectorController } from '../controllers/garbagecollector/index.js';
 import { localPathController } from '../controllers/localpath/index.js';
 import { jobController, ttlAfterFinishedController } from '../controllers/job/index.js';
@@ -46,6 +47,7 @@ export function builtinControllers(ctx: ControllerContext, opts: ControllerOptio
     cronJobController(ctx),
     endpointsController(ctx),
     endpointSliceController(ctx),
+    endpointSliceMirroringController(ctx),
     nodeLifecycleController(ctx),
     podGCController(ctx),
     disruptionController(ctx),

@@ -41,7 +41,7 @@ export function portsKey(ports: SlicePort[]): string {
 }
 
 /** An endpoint's identity within a slice: its addresses, hostname and the pod it stands for. */
-export function endpointKey(ep: SliceEndpoint): string {
+export function endpointKey(ep: Pick<SliceEndpoint, 'addresses' | 'hostname'> & { targetRef?: { namespace?: string; name?: string } }): string {
   return `${[...ep.addresses].sort().join(',')}|${ep.hostname ?? ''}|${ep.targetRef?.namespace ?? ''}/${ep.targetRef?.name ?? ''}`;
 }
 

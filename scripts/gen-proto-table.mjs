@@ -35,6 +35,7 @@ const PACKAGES = [
   { repo: API_DIR, dir: 'discovery/v1', short: 'discovery.v1', group: 'discovery.k8s.io' },
   { repo: API_DIR, dir: 'events/v1', short: 'events.v1', group: 'events.k8s.io' },
   { repo: API_DIR, dir: 'scheduling/v1', short: 'scheduling.v1', group: 'scheduling.k8s.io' },
+  { repo: API_DIR, dir: 'node/v1', short: 'node.v1', group: 'node.k8s.io' },
   { repo: MACHINERY_DIR, dir: 'pkg/apis/meta/v1', short: 'meta.v1', group: null },
   { repo: MACHINERY_DIR, dir: 'pkg/api/resource', short: 'resource', group: null },
   { repo: MACHINERY_DIR, dir: 'pkg/util/intstr', short: 'intstr', group: null },

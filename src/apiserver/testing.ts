@@ -8,6 +8,7 @@ import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { defaultStorageClass } from './admission/default-storage-class.js';
 import { limitRanger } from './admission/limit-ranger.js';
 import { resourceQuota } from './admission/resource-quota.js';
+import { runtimeClassAdmission } from './admission/runtime-class.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation } from './admission/service-allocation.js';
 import { RbacAuthorizer } from './authz/rbac.js';
@@ -30,7 +31,7 @@ export async function testServer(store: Store, opts: { bookmarkIntervalMs?: numb
     store,
     registry,
     now: () => new Date(),
-    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, serviceAllocation(new ServiceAllocator(DEFAULT_SERVICE_NETWORK)), resourceQuota],
+    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, runtimeClassAdmission, serviceAllocation(new ServiceAllocator(DEFAULT_SERVICE_NETWORK)), resourceQuota],
     authorizer: new RbacAuthorizer(),
     serverAddress: '127.0.0.1:6443',
     bookmarkIntervalMs: opts.bookmarkIntervalMs,

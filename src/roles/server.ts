@@ -10,6 +10,7 @@ import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.j
 import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { resourceQuota } from '../apiserver/admission/resource-quota.js';
+import { runtimeClassAdmission } from '../apiserver/admission/runtime-class.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { DEFAULT_SERVICE_NETWORK, nthAddress, ServiceAllocator, serviceAllocation } from '../apiserver/admission/service-allocation.js';
 import { ServiceAccountTokens } from '../apiserver/authn/service-account-tokens.js';
@@ -110,7 +111,7 @@ export async function runServer(opts: ServerOptions, signal: AbortSignal, onRead
     store,
     registry,
     now: () => new Date(),
-    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, serviceAllocation(new ServiceAllocator(network)), resourceQuota],
+    admission: [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, runtimeClassAdmission, serviceAllocation(new ServiceAllocator(network)), resourceQuota],
     authorizer: new RbacAuthorizer(),
     tokens: new ServiceAccountTokens(pki.serviceAccountKey),
     serverAddress: `${advertise}:${opts.httpsListenPort}`,

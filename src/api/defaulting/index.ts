@@ -44,6 +44,7 @@ export const defaulters: Record<string, (obj: KubeObject) => void> = {
   'discovery.k8s.io/v1/EndpointSlice': defaultEndpointSlice,
   'events.k8s.io/v1/Event': none,
   'scheduling.k8s.io/v1/PriorityClass': defaultPriorityClass,
+  'node.k8s.io/v1/RuntimeClass': none,
 };
 
 export { admitPodServiceAccount, admitDefaultTolerations, admitPodPriority } from './pod-admission.js';

@@ -88,6 +88,8 @@ const specs: Spec[] = [
   { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', generation: 'spec', resource: 'ingressclasses', scope: 'Cluster', pkg: 'networking.v1' },
   { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', generation: 'spec', resource: 'ingresses', scope: 'Namespaced', shortNames: ['ing'], subresources: [status('Ingress')], pkg: 'networking.v1', status: true },
   { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', generation: 'spec', resource: 'networkpolicies', scope: 'Namespaced', shortNames: ['netpol'], pkg: 'networking.v1' },
+  // node.k8s.io/v1
+  { group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', resource: 'runtimeclasses', scope: 'Cluster', pkg: 'node.v1' },
   // policy/v1
   { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', generation: 'spec', resource: 'poddisruptionbudgets', scope: 'Namespaced', shortNames: ['pdb'], subresources: [status('PodDisruptionBudget')], pkg: 'policy.v1', status: true },
   // rbac.authorization.k8s.io/v1

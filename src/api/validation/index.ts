@@ -13,6 +13,7 @@ import { validateRole, validateClusterRole, validateRoleBinding, validateCluster
 import { validateNamespace, validateNamespaceUpdate, validateServiceAccount, validateNode, validateNodeUpdate, validateEndpoints, validateEvent, validateLimitRange, validateResourceQuota, validatePodTemplate, validatePersistentVolume, validatePersistentVolumeUpdate, validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate, validateReplicationController } from './core-misc.js';
 import { validateIngress, validateIngressUpdate, validateIngressClass, validateIngressClassUpdate, validateNetworkPolicy, validateNetworkPolicyUpdate } from './networking.js';
 import { validatePriorityClass, validatePriorityClassUpdate } from './scheduling.js';
+import { validateRuntimeClass, validateRuntimeClassUpdate } from './node.js';
 import { validateStorageClass, validateStorageClassUpdate, validatePodDisruptionBudget, validatePodDisruptionBudgetUpdate, validateLease, validateLeaseUpdate, validateEndpointSlice, validateEndpointSliceUpdate } from './cluster-misc.js';
 
 export interface Validator {
@@ -64,6 +65,7 @@ export const validators: Record<string, Validator> = {
   'discovery.k8s.io/v1/EndpointSlice': { validate: validateEndpointSlice, validateUpdate: validateEndpointSliceUpdate },
   'events.k8s.io/v1/Event': generic(validateEvent),
   'scheduling.k8s.io/v1/PriorityClass': { validate: validatePriorityClass, validateUpdate: validatePriorityClassUpdate },
+  'node.k8s.io/v1/RuntimeClass': { validate: validateRuntimeClass, validateUpdate: validateRuntimeClassUpdate },
 };
 
 export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';

@@ -21,7 +21,7 @@ describe('name length limits per kind, as upstream validates them', () => {
     'apps/v1/Deployment', 'apps/v1/ReplicaSet', 'apps/v1/DaemonSet', 'apps/v1/ControllerRevision', 'batch/v1/Job',
     'networking.k8s.io/v1/Ingress', 'networking.k8s.io/v1/IngressClass', 'networking.k8s.io/v1/NetworkPolicy',
     'storage.k8s.io/v1/StorageClass', 'policy/v1/PodDisruptionBudget', 'coordination.k8s.io/v1/Lease',
-    'discovery.k8s.io/v1/EndpointSlice', 'events.k8s.io/v1/Event', 'scheduling.k8s.io/v1/PriorityClass',
+    'discovery.k8s.io/v1/EndpointSlice', 'events.k8s.io/v1/Event', 'scheduling.k8s.io/v1/PriorityClass', 'node.k8s.io/v1/RuntimeClass',
   ];
   // [kind, longest valid name, messages for one character more]
   const cases: Array<[string, number, string[]]> = [

@@ -655,6 +655,8 @@ export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecOpt
   const pcn = asStr(spec.priorityClassName);
   if (pcn) for (const m of nameIsDNSSubdomain(pcn, false)) errs.push(field.invalid(child(path, 'priorityClassName'), pcn, m));
   if (typeof spec.runtimeClassName === 'string') for (const m of nameIsDNSSubdomain(spec.runtimeClassName, false)) errs.push(field.invalid(child(path, 'runtimeClassName'), spec.runtimeClassName, m));
+  // The RuntimeClass admission plugin fills overhead; upstream holds it to the container-limits rules.
+  if (Object.keys(objOf(spec.overhead)).length) errs.push(...validateResourceRequirements({ limits: spec.overhead }, child(path, 'overhead')));
   if (typeof spec.preemptionPolicy === 'string') {
     const pp = spec.preemptionPolicy;
     if (!pp) errs.push(field.required(child(path, 'preemptionPolicy'), ''));

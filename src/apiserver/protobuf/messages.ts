@@ -1998,6 +1998,19 @@ export const MESSAGES: Readonly<Record<string, MessageDef>> = {
     { n: 1, json: 'name', kind: 'string', omitempty: true },
     { n: 2, json: 'number', kind: 'int32', omitempty: true },
   ] },
+  'node.v1.Overhead': { fields: [
+    { n: 1, json: 'podFixed', kind: 'map<string,resource.Quantity>', omitempty: true },
+  ] },
+  'node.v1.RuntimeClass': { fields: [
+    { n: 1, json: 'metadata', kind: 'meta.v1.ObjectMeta', omitempty: true },
+    { n: 2, json: 'handler', kind: 'string' },
+    { n: 3, json: 'overhead', kind: 'node.v1.Overhead', omitempty: true, pointer: true },
+    { n: 4, json: 'scheduling', kind: 'node.v1.Scheduling', omitempty: true, pointer: true },
+  ] },
+  'node.v1.Scheduling': { fields: [
+    { n: 1, json: 'nodeSelector', kind: 'map<string,string>', omitempty: true },
+    { n: 2, json: 'tolerations', kind: 'core.v1.Toleration', repeated: true, omitempty: true },
+  ] },
   'policy.v1.Eviction': { fields: [
     { n: 1, json: 'metadata', kind: 'meta.v1.ObjectMeta', omitempty: true },
     { n: 2, json: 'deleteOptions', kind: 'meta.v1.DeleteOptions', omitempty: true, pointer: true },
@@ -2186,6 +2199,7 @@ export const TOP_LEVEL_KINDS: Readonly<Record<string, string>> = {
   'networking.k8s.io/v1/Ingress': 'networking.v1.Ingress',
   'networking.k8s.io/v1/IngressClass': 'networking.v1.IngressClass',
   'networking.k8s.io/v1/NetworkPolicy': 'networking.v1.NetworkPolicy',
+  'node.k8s.io/v1/RuntimeClass': 'node.v1.RuntimeClass',
   'policy/v1/Eviction': 'policy.v1.Eviction',
   'policy/v1/PodDisruptionBudget': 'policy.v1.PodDisruptionBudget',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.v1.ClusterRole',

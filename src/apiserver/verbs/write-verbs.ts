@@ -17,7 +17,7 @@ import type { ApiRequest, ApiResponse } from '../types.js';
 import { namespaceFor } from './read.js';
 
 /** Kinds whose PUT creates a missing object (upstream's AllowCreateOnUpdate). */
-const CREATE_ON_UPDATE = new Set(['endpoints', 'events', 'leases', 'limitranges', 'endpointslices', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
+const CREATE_ON_UPDATE = new Set(['endpoints', 'events', 'leases', 'limitranges', 'endpointslices', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'runtimeclasses']);
 
 /** Whether the scheme knows a kind in a version (built-in kinds, their lists); custom kinds are not checked. */
 function registeredIn(rc: RequestContext): ((apiVersion: string, kind: string) => boolean) | undefined {

@@ -8,7 +8,7 @@ import { labelSelectorFromMeta, matchesLabels } from '../../api/selectors/index.
 import { withDisruptionAllowedCondition, type PdbStatus } from '../../api/disruption-budget.js';
 import type { RequestContext } from '../context.js';
 import { formatTime } from '../rest/meta.js';
-import { deleteOne, type DeleteOptions } from '../verbs/delete.js';
+import { checkPreconditions, deleteOne, type DeleteOptions } from '../verbs/delete.js';
 import { namespaceFor } from '../verbs/read.js';
 
 /** Upstream refuses evictions once this many approved ones are still unconfirmed by the controller. */
@@ -110,13 +110,7 @@ async function markAndDelete(podsRc: RequestContext, name: string, opts: DeleteO
     const objects = podsRc.server.objects(podsRc.type);
     const now = formatTime(podsRc.server.now());
     const r = await objects.guaranteedUpdate(namespaceFor(podsRc), name, (current) => {
-      const meta = current.metadata ?? {};
-      if (opts.preconditions?.uid && opts.preconditions.uid !== meta.uid) {
-        throw errors.conflict(objects.gr, name, `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${meta.uid}`);
-      }
-      if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== meta.resourceVersion) {
-        throw errors.conflict(objects.gr, name, `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
-      }
+      checkPreconditions(objects.gr, name, current.metadata ?? {}, opts.preconditions);
       return withDisruptionTarget(current, now);
     });
     if (opts.preconditions?.resourceVersion) del = { ...opts, preconditions: { ...opts.preconditions, resourceVersion: r.object.metadata?.resourceVersion } };

@@ -63,6 +63,16 @@ function propagationFinalizer(opts: DeleteOptions): string | undefined {
   return undefined;
 }
 
+/** A delete's uid and resourceVersion preconditions against the stored object: 409 Conflict when they fail. */
+export function checkPreconditions(gr: Parameters<typeof errors.conflict>[0], name: string, meta: NonNullable<KubeObject['metadata']>, preconditions: DeleteOptions['preconditions']): void {
+  if (preconditions?.uid && preconditions.uid !== meta.uid) {
+    throw errors.conflict(gr, name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${meta.uid}`);
+  }
+  if (preconditions?.resourceVersion && preconditions.resourceVersion !== meta.resourceVersion) {
+    throw errors.conflict(gr, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+  }
+}
+
 /** Deletes one object; returns the final object and whether it is gone (vs. pending deletion). */
 export async function deleteOne(rc: RequestContext, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; gone: boolean }> {
   const objects = rc.server.objects(rc.type);
@@ -71,12 +81,7 @@ export async function deleteOne(rc: RequestContext, name: string, opts: DeleteOp
   let gone = false;
   const r = await objects.guaranteedUpdate(namespaceFor(rc), name, (current) => {
     const meta = current.metadata ?? {};
-    if (opts.preconditions?.uid && opts.preconditions.uid !== meta.uid) {
-      throw errors.conflict(objects.gr, name, `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${meta.uid}`);
-    }
-    if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== meta.resourceVersion) {
-      throw errors.conflict(objects.gr, name, `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
-    }
+    checkPreconditions(objects.gr, name, meta, opts.preconditions);
     const next = cloneJson(current);
     const nm = next.metadata!;
     const pf = propagationFinalizer(opts);

@@ -270,8 +270,13 @@ describe('RuncRuntime (runc + conmon)', () => {
     let tout = '';
     t.stdout!.on('data', (d: Buffer) => { tout += d.toString(); });
     t.resize(77, 33);
-    await new Promise((r) => setTimeout(r, 150));
-    t.stdin!.write('stty size; echo $((6*7)); exit 9\n');
+    // The resize reaches the shell as SIGWINCH, on its own path: ask until the shell has seen it.
+    const deadline = Date.now() + 10_000;
+    while (!/33 77\r?\n/.test(tout) && Date.now() < deadline) {
+      t.stdin!.write('stty size\n');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    t.stdin!.write('echo $((6*7)); exit 9\n');
     await t.exited;
     assert.match(tout, /33 77\r?\n/);
     assert.match(tout, /42\r?\n/);

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { antiAffinityState, runFilters, nodeAffinity, nodePorts, nodeResourcesFit, nodeUnschedulable, taintToleration, interPodAntiAffinity, nodeName } from './filters.js';
+import { runFilters, nodeAffinity, nodePorts, nodeResourcesFit, nodeUnschedulable, taintToleration, nodeName } from './filters.js';
+import { interPodAffinity, interPodAffinityState } from './inter-pod-affinity.js';
 import { NodeInfo } from './node-info.js';
 import { podInfo } from './pod-info.js';
 import type { Pod, Taint } from './types.js';
@@ -143,22 +144,23 @@ describe('InterPodAffinity (required anti-affinity)', () => {
     const b = node('b');
     a.addPod(podInfo(pod({}, { labels: { app: 'web' } })));
     const incoming = podInfo(pod(anti('web'), { labels: { app: 'web' } }));
-    const state = antiAffinityState(incoming, [a, b]);
-    assert.deepEqual(interPodAntiAffinity(incoming, a, state)?.reasons, ["node(s) didn't match pod anti-affinity rules"]);
-    assert.equal(interPodAntiAffinity(incoming, b, state), undefined);
+    const state = interPodAffinityState(incoming, [a, b]);
+    assert.deepEqual(interPodAffinity(incoming, a, state)?.reasons, ["node(s) didn't match pod anti-affinity rules"]);
+    assert.equal(interPodAffinity(incoming, b, state), undefined);
   });
   test("existing pods' terms", () => {
     const a = node('a');
     a.addPod(podInfo(pod(anti('db'), { labels: { app: 'x' } })));
     const incoming = podInfo(pod({}, { labels: { app: 'db' } }));
-    const state = antiAffinityState(incoming, [a]);
-    assert.deepEqual(runFilters(incoming, a, state)?.reasons, ["node(s) didn't satisfy existing pods anti-affinity rules"]);
+    const interPod = interPodAffinityState(incoming, [a]);
+    assert.deepEqual(runFilters(incoming, a, { interPod })?.reasons, ["node(s) didn't satisfy existing pods anti-affinity rules"]);
   });
   test('other namespaces do not match', () => {
     const a = node('a');
     a.addPod(podInfo(pod({}, { labels: { app: 'web' }, namespace: 'other' })));
     const incoming = podInfo(pod(anti('web')));
-    assert.equal(antiAffinityState(incoming, [a]), undefined);
+    const state = interPodAffinityState(incoming, [a]);
+    assert.equal(interPodAffinity(incoming, a, state), undefined);
   });
 });
 

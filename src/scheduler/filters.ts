@@ -1,33 +1,22 @@
 // Filter plugins, in upstream's default order, as pure functions of a pod, a node and (for
-// inter-pod anti-affinity) a per-cycle state. A failure carries upstream's status code and reason
-// strings, which the FailedScheduling message counts.
+// topology spread and inter-pod affinity) a per-cycle state. A failure carries upstream's status
+// code and reason strings, which the FailedScheduling message counts.
 
+import { fail, REASONS, type FilterFailure } from './filter-failure.js';
+import { interPodAffinity, type InterPodAffinityState } from './inter-pod-affinity.js';
 import { matchesNodeSelectorAndAffinity } from './node-affinity.js';
 import type { NodeInfo } from './node-info.js';
-import { termMatches, type PodInfo } from './pod-info.js';
+import type { PodInfo } from './pod-info.js';
 import { firstUntoleratedTaint, tolerated } from './taints.js';
+import { podTopologySpread, type SpreadState } from './topology-spread.js';
 
-export type FailureCode = 'Unschedulable' | 'UnschedulableAndUnresolvable';
+export { REASONS, type FailureCode, type FilterFailure } from './filter-failure.js';
 
-export interface FilterFailure {
-  plugin: string;
-  code: FailureCode;
-  reasons: string[];
+/** What PreFilter computed for this pod and cycle; absent parts mean the plugin has nothing to check. */
+export interface CycleState {
+  interPod?: InterPodAffinityState;
+  spread?: SpreadState;
 }
-
-export const REASONS = {
-  unschedulable: 'node(s) were unschedulable',
-  nodeName: "node(s) didn't match the requested node name",
-  affinity: "node(s) didn't match Pod's node affinity/selector",
-  ports: "node(s) didn't have free ports for the requested pod ports",
-  tooManyPods: 'Too many pods',
-  antiAffinity: "node(s) didn't match pod anti-affinity rules",
-  existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules",
-  taint: (key: string, value: string | undefined) => `node(s) had untolerated taint {${key}: ${value ?? ''}}`,
-  insufficient: (resource: string) => `Insufficient ${resource}`,
-} as const;
-
-const fail = (plugin: string, code: FailureCode, ...reasons: string[]): FilterFailure => ({ plugin, code, reasons });
 
 export function nodeUnschedulable(pod: PodInfo, node: NodeInfo): FilterFailure | undefined {
   if (!node.unschedulable) return undefined;
@@ -80,64 +69,8 @@ export function nodeResourcesFit(pod: PodInfo, node: NodeInfo): FilterFailure | 
   return fail('NodeResourcesFit', 'Unschedulable', ...reasons);
 }
 
-/** Topology pairs (key → values) a pod may not land in, computed once per scheduling attempt. */
-export interface AntiAffinityState {
-  /** Where pods matching the incoming pod's own anti-affinity terms run. */
-  incoming: Map<string, Set<string>>;
-  /** Where existing pods whose anti-affinity terms match the incoming pod run. */
-  existing: Map<string, Set<string>>;
-}
-
-const add = (m: Map<string, Set<string>>, key: string, value: string) => {
-  let s = m.get(key);
-  if (!s) m.set(key, (s = new Set()));
-  s.add(value);
-};
-
-export function antiAffinityState(pod: PodInfo, nodes: Iterable<NodeInfo>): AntiAffinityState | undefined {
-  const incoming = new Map<string, Set<string>>();
-  const existing = new Map<string, Set<string>>();
-  let any = false;
-  for (const n of nodes) {
-    if (pod.antiAffinity.length === 0 && n.antiAffinityPods === 0) continue;
-    for (const other of n.pods.values()) {
-      if (other.key === pod.key) continue;
-      for (const t of pod.antiAffinity) {
-        const v = n.labels[t.topologyKey];
-        if (v !== undefined && termMatches(t, other)) {
-          add(incoming, t.topologyKey, v);
-          any = true;
-        }
-      }
-      for (const t of other.antiAffinity) {
-        const v = n.labels[t.topologyKey];
-        if (v !== undefined && termMatches(t, pod)) {
-          add(existing, t.topologyKey, v);
-          any = true;
-        }
-      }
-    }
-  }
-  return any ? { incoming, existing } : undefined;
-}
-
-const inPairs = (m: Map<string, Set<string>>, labels: Record<string, string>) => {
-  for (const [k, values] of m) {
-    const v = labels[k];
-    if (v !== undefined && values.has(v)) return true;
-  }
-  return false;
-};
-
-export function interPodAntiAffinity(_pod: PodInfo, node: NodeInfo, state: AntiAffinityState | undefined): FilterFailure | undefined {
-  if (!state) return undefined;
-  if (inPairs(state.incoming, node.labels)) return fail('InterPodAffinity', 'Unschedulable', REASONS.antiAffinity);
-  if (inPairs(state.existing, node.labels)) return fail('InterPodAffinity', 'Unschedulable', REASONS.existingAntiAffinity);
-  return undefined;
-}
-
 /** Runs the filters in order and returns the first failure, as upstream's framework does. */
-export function runFilters(pod: PodInfo, node: NodeInfo, state: AntiAffinityState | undefined): FilterFailure | undefined {
+export function runFilters(pod: PodInfo, node: NodeInfo, state: CycleState | undefined): FilterFailure | undefined {
   return (
     nodeUnschedulable(pod, node) ??
     nodeName(pod, node) ??
@@ -145,6 +78,7 @@ export function runFilters(pod: PodInfo, node: NodeInfo, state: AntiAffinityStat
     nodeAffinity(pod, node) ??
     nodePorts(pod, node) ??
     nodeResourcesFit(pod, node) ??
-    interPodAntiAffinity(pod, node, state)
+    (state?.spread ? podTopologySpread(pod, node, state.spread) : undefined) ??
+    (state?.interPod ? interPodAffinity(pod, node, state.interPod) : undefined)
   );
 }

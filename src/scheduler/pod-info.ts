@@ -3,6 +3,7 @@
 
 import { labelSelectorFromMeta, matchesLabels, type LabelSelector } from '../api/selectors/index.js';
 import { podRequests, type Amounts } from './resources.js';
+import { spreadConstraints, type SpreadConstraint } from './spread-constraints.js';
 import type { NodeSelectorTerm, Pod, PodAffinityTerm, Toleration } from './types.js';
 
 export interface HostPort {
@@ -11,7 +12,8 @@ export interface HostPort {
   port: number;
 }
 
-export interface AntiAffinityTerm {
+/** A required pod (anti-)affinity term with its namespaces resolved and selector parsed. */
+export interface AffinityTerm {
   namespaces: Set<string>;
   /** Terms with a namespaceSelector match any namespace here (labels of namespaces are not tracked). */
   anyNamespace: boolean;
@@ -34,11 +36,19 @@ export interface PodInfo {
   nodeSelector?: Record<string, string>;
   requiredTerms?: NodeSelectorTerm[];
   preferredTerms: { weight: number; preference: NodeSelectorTerm }[];
-  antiAffinity: AntiAffinityTerm[];
+  /** Required pod affinity terms (spec.affinity.podAffinity). */
+  affinity: AffinityTerm[];
+  antiAffinity: AffinityTerm[];
+  /** topologySpreadConstraints with whenUnsatisfiable DoNotSchedule. */
+  spread: SpreadConstraint[];
+  /** ScheduleAnyway ones, for scoring; undefined when the pod has no constraints at all (defaults apply). */
+  softSpread?: SpreadConstraint[];
+  /** Being deleted: topology spread does not count it. */
+  terminating: boolean;
   ownerUid?: string;
 }
 
-function antiTerm(pod: Pod, t: PodAffinityTerm): AntiAffinityTerm {
+function affinityTerm(pod: Pod, t: PodAffinityTerm): AffinityTerm {
   let selector: LabelSelector;
   try {
     selector = labelSelectorFromMeta(t.labelSelector ?? null);
@@ -64,12 +74,14 @@ export function podInfo(pod: Pod): PodInfo {
   const na = spec.affinity?.nodeAffinity;
   const req = na?.requiredDuringSchedulingIgnoredDuringExecution;
   const owner = m.ownerReferences?.find((r) => r.controller);
+  const labels = m.labels ?? {};
+  const podAffinity = spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   return {
     key: `${m.namespace}/${m.name}`,
     pod,
     uid: m.uid ?? '',
     namespace: m.namespace ?? '',
-    labels: m.labels ?? {},
+    labels,
     priority: spec.priority ?? 0,
     requests,
     nonZeroCpu: nz.get('cpu') ?? 0,
@@ -79,13 +91,17 @@ export function podInfo(pod: Pod): PodInfo {
     nodeSelector: spec.nodeSelector && Object.keys(spec.nodeSelector).length ? spec.nodeSelector : undefined,
     requiredTerms: req ? (req.nodeSelectorTerms ?? []) : undefined,
     preferredTerms: na?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
-    antiAffinity: (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => antiTerm(pod, t)),
+    affinity: podAffinity?.length ? podAffinity.map((t) => affinityTerm(pod, t)) : [],
+    antiAffinity: (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t)),
+    spread: spreadConstraints(spec.topologySpreadConstraints, labels, 'DoNotSchedule'),
+    softSpread: spec.topologySpreadConstraints?.length ? spreadConstraints(spec.topologySpreadConstraints, labels, 'ScheduleAnyway') : undefined,
+    terminating: !!m.deletionTimestamp,
     ownerUid: owner?.uid,
   };
 }
 
-/** Whether an anti-affinity term (of some pod) selects the given pod. */
-export function termMatches(term: AntiAffinityTerm, pod: PodInfo): boolean {
+/** Whether an (anti-)affinity term (of some pod) selects the given pod. */
+export function termMatches(term: AffinityTerm, pod: PodInfo): boolean {
   if (!term.anyNamespace && !term.namespaces.has(pod.namespace)) return false;
   return matchesLabels(term.selector, pod.labels);
 }

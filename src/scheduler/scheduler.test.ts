@@ -103,3 +103,117 @@ describe('scheduler with no nodes', () => {
     }
   });
 });
+
+describe('scheduler: required pod affinity (in-process)', () => {
+  let env: ControllerTestEnv;
+  const ZONE = 'topology.kubernetes.io/zone';
+  before(async () => {
+    env = await controllerTestEnv();
+    const nodes = env.clients.resource('nodes');
+    await nodes.create(node('a', '4', { [ZONE]: 'z1' }));
+    await nodes.create(node('b', '4', { [ZONE]: 'z2' }));
+    await nodes.create(node('c', '4', { [ZONE]: 'z2' }));
+    await env.start(scheduler(env.ctx, { queue: { initialBackoffMs: 10, maxBackoffMs: 20 } }));
+  });
+  after(() => env.stop());
+
+  const pods = () => env.clients.resource('pods');
+  const labelled = (name: string, labels: Record<string, string>, spec: Record<string, unknown> = {}): KubeObject => {
+    const p = pod(name, '100m', spec);
+    (p.metadata as { labels?: Record<string, string> }).labels = labels;
+    return p;
+  };
+  const affinity = (app: string, topologyKey: string) => ({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app } }, topologyKey }] } } });
+  const boundTo = (name: string) => env.eventually(async () => ((await pods().get('default', name)).spec as { nodeName?: string }).nodeName);
+
+  test('lands on the node of the pod it is affine to (hostname)', async () => {
+    await pods().create(labelled('db', { app: 'db' }, { nodeName: 'b' }));
+    await pods().create(labelled('web', { app: 'web' }, affinity('db', 'kubernetes.io/hostname')));
+    assert.equal(await boundTo('web'), 'b');
+  });
+
+  test('lands in the zone of the pod it is affine to', async () => {
+    await pods().create(labelled('cache', { app: 'cache' }, { nodeName: 'a' }));
+    for (let i = 0; i < 3; i++) await pods().create(labelled(`near-${i}`, { app: 'near' }, affinity('cache', ZONE)));
+    for (let i = 0; i < 3; i++) assert.equal(await boundTo(`near-${i}`), 'a');
+  });
+
+  test('the first pod of a self-affine group schedules and the next follows it', async () => {
+    await pods().create(labelled('g-0', { app: 'group' }, affinity('group', 'kubernetes.io/hostname')));
+    const first = await boundTo('g-0');
+    await pods().create(labelled('g-1', { app: 'group' }, affinity('group', 'kubernetes.io/hostname')));
+    assert.equal(await boundTo('g-1'), first);
+  });
+
+  test('affinity to nothing stays Pending with upstream text, and schedules once a match appears', async () => {
+    await pods().create(labelled('lonely', { app: 'web' }, affinity('missing', 'kubernetes.io/hostname')));
+    const want = "0/3 nodes are available: 3 node(s) didn't match pod affinity rules. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+    const cond = await env.eventually(async () => ((await pods().get('default', 'lonely')).status as { conditions?: { type: string; reason?: string; message?: string }[] }).conditions?.find((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));
+    assert.equal(cond.message, want);
+    const ev = await env.eventually(async () => (await env.clients.resource('events').list('default')).items.find((e) => e.reason === 'FailedScheduling' && (e.involvedObject as { name: string }).name === 'lonely'));
+    assert.equal(ev.message, want);
+    await pods().create(labelled('missing', { app: 'missing' }, { nodeName: 'c' }));
+    assert.equal(await boundTo('lonely'), 'c');
+  });
+});
+
+describe('scheduler: topology spread DoNotSchedule (in-process)', () => {
+  let env: ControllerTestEnv;
+  const ZONE = 'topology.kubernetes.io/zone';
+  const zoneOf: Record<string, string> = { 'z1-a': 'z1', 'z1-b': 'z1', 'z2-a': 'z2', 'z3-a': 'z3' };
+  before(async () => {
+    env = await controllerTestEnv();
+    const nodes = env.clients.resource('nodes');
+    for (const [name, zone] of Object.entries(zoneOf)) await nodes.create(node(name, '8', { [ZONE]: zone }));
+    await nodes.create(node('nozone', '8'));
+    await env.start(scheduler(env.ctx, { queue: { initialBackoffMs: 10, maxBackoffMs: 20 } }));
+  });
+  after(() => env.stop());
+
+  const pods = () => env.clients.resource('pods');
+  const spread = (name: string, app: string, constraint: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject => {
+    const p = pod(name, '100m', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app } }, ...constraint }], ...spec });
+    (p.metadata as { labels?: Record<string, string> }).labels = { app };
+    return p;
+  };
+  const boundTo = (name: string) => env.eventually(async () => ((await pods().get('default', name)).spec as { nodeName?: string }).nodeName);
+  const unschedulable = (name: string) =>
+    env.eventually(async () => ((await pods().get('default', name)).status as { conditions?: { type: string; reason?: string; message?: string }[] }).conditions?.find((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')?.message);
+  const zoneCounts = (nodes: string[]) => {
+    const m: Record<string, number> = {};
+    for (const n of nodes) m[zoneOf[n] ?? n] = (m[zoneOf[n] ?? n] ?? 0) + 1;
+    return m;
+  };
+
+  test('maxSkew 1 over 3 zones spreads 6 pods 2/2/2, then never two ahead', async () => {
+    for (let i = 0; i < 6; i++) await pods().create(spread(`s-${i}`, 'spread', {}));
+    const six = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => boundTo(`s-${i}`)));
+    assert.deepEqual(zoneCounts(six), { z1: 2, z2: 2, z3: 2 });
+    for (let i = 6; i < 8; i++) await pods().create(spread(`s-${i}`, 'spread', {}));
+    const eight = [...six, await boundTo('s-6'), await boundTo('s-7')];
+    const counts = Object.values(zoneCounts(eight)).sort();
+    assert.deepEqual(counts, [2, 3, 3]);
+  });
+
+  test('a topology key no node has: missing required label on every node', async () => {
+    await pods().create(spread('rackless', 'rack', { topologyKey: 'example.com/rack' }));
+    assert.equal(
+      await unschedulable('rackless'),
+      "0/5 nodes are available: 5 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.",
+    );
+  });
+
+  test('minDomains above the zone count holds each zone to one pod', async () => {
+    for (let i = 0; i < 3; i++) {
+      await pods().create(spread(`md-${i}`, 'md', { minDomains: 4 }));
+      await boundTo(`md-${i}`);
+    }
+    const three = await Promise.all([0, 1, 2].map((i) => boundTo(`md-${i}`)));
+    assert.deepEqual(zoneCounts(three), { z1: 1, z2: 1, z3: 1 });
+    await pods().create(spread('md-3', 'md', { minDomains: 4 }));
+    assert.equal(
+      await unschedulable('md-3'),
+      "0/5 nodes are available: 1 node(s) didn't match pod topology spread constraints (missing required label), 4 node(s) didn't match pod topology spread constraints. preemption: 0/5 nodes are available: 1 Preemption is not helpful for scheduling, 4 No preemption victims found for incoming pod.",
+    );
+  });
+});

@@ -9,7 +9,9 @@
 import { isConflict, isNotFound, objectKey, type Informer } from '../client/informer.js';
 import type { EventRecorder } from '../client/events.js';
 import type { Controller, ControllerContext } from '../controllers/framework/controller.js';
-import { antiAffinityState, runFilters, type FilterFailure } from './filters.js';
+import { runFilters, type CycleState, type FilterFailure } from './filters.js';
+import { interPodAffinityState } from './inter-pod-affinity.js';
+import { topologySpreadState } from './topology-spread.js';
 import { fitErrorMessage, NO_NODES_MESSAGE } from './fit-error.js';
 import { eventRecorder } from '../client/events.js';
 import { NodeInfo } from './node-info.js';
@@ -72,6 +74,8 @@ export class Scheduler {
   private readonly assumed = new Set<string>();
   private nextStartIndex = 0;
   private antiAffinityPods = 0;
+  /** Unschedulable pods with pod affinity or spread constraints: a pod landing anywhere may let them fit. */
+  private readonly waitingOnPods = new Set<string>();
   private bindsInFlight = 0;
   private bindSlot?: () => void;
   private readonly pods: Informer<Pod>;
@@ -147,13 +151,16 @@ export class Scheduler {
     const nodeName = p.spec?.nodeName;
     if (nodeName) {
       this.queue.delete(key);
+      this.waitingOnPods.delete(key);
       if (isTerminal(p)) return this.unplace(key, true);
-      this.assumed.delete(key);
+      const arrived = this.assumed.delete(key) || this.placed.get(key) !== nodeName;
       this.place(key, nodeName, podInfo(p));
+      if (arrived && this.waitingOnPods.size) this.queue.moveAllUnschedulable();
       return;
     }
     if (p.metadata?.deletionTimestamp || isTerminal(p) || (p.spec?.schedulerName ?? 'default-scheduler') !== this.name) {
       this.queue.delete(key);
+      this.waitingOnPods.delete(key);
       return;
     }
     this.queue.add(key, p.spec?.priority ?? 0);
@@ -162,6 +169,7 @@ export class Scheduler {
   private onPodDelete(p: Pod): void {
     const key = objectKey(p);
     this.queue.delete(key);
+    this.waitingOnPods.delete(key);
     this.assumed.delete(key);
     this.unplace(key, true);
   }
@@ -215,7 +223,12 @@ export class Scheduler {
     const n = nodes.length;
     if (n === 0) return this.fail(key, pod, NO_NODES_MESSAGE);
 
-    const state = pi.antiAffinity.length || this.antiAffinityPods ? antiAffinityState(pi, nodes) : undefined;
+    // PreFilter: pods without inter-pod terms or spread constraints (and no anti-affinity pods in
+    // the cluster) skip both scans.
+    let state: CycleState | undefined;
+    const interPod = pi.affinity.length || pi.antiAffinity.length || this.antiAffinityPods ? interPodAffinityState(pi, nodes) : undefined;
+    const spread = pi.spread.length ? topologySpreadState(pi, nodes) : undefined;
+    if (interPod || spread) state = { interPod, spread };
     const want = numFeasibleNodesToFind(n, this.opts.percentageOfNodesToScore);
     const feasible: NodeInfo[] = [];
     const failures: FilterFailure[] = [];
@@ -229,9 +242,13 @@ export class Scheduler {
       else feasible.push(ni);
     }
     this.nextStartIndex = (start + processed) % n;
-    if (feasible.length === 0) return this.fail(key, pod, fitErrorMessage(n, failures, { preemptionPolicy: pod.spec?.preemptionPolicy }));
+    if (feasible.length === 0) {
+      if (pi.affinity.length || pi.spread.length) this.waitingOnPods.add(key);
+      return this.fail(key, pod, fitErrorMessage(n, failures, { preemptionPolicy: pod.spec?.preemptionPolicy }));
+    }
+    this.waitingOnPods.delete(key);
 
-    const host = feasible[selectHost(pi, feasible, this.random)];
+    const host = feasible[selectHost(pi, feasible, this.random, nodes)];
     this.assumed.add(key);
     this.place(key, host.name, pi);
     this.bindsInFlight++;

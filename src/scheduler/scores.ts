@@ -1,10 +1,12 @@
 // Score plugins (upstream's defaults and weights): NodeResourcesFit LeastAllocated (1),
-// NodeResourcesBalancedAllocation (1), default pod topology spread by owner (2), preferred node
-// affinity (1) and PreferNoSchedule taints (3). Each yields 0..100 per node; the best total wins.
+// NodeResourcesBalancedAllocation (1), pod topology spread (2: the pod's ScheduleAnyway
+// constraints, else the default spread by owner), preferred node affinity (1) and
+// PreferNoSchedule taints (3). Each yields 0..100 per node; the best total wins.
 
 import { preferredAffinityWeight } from './node-affinity.js';
 import type { NodeInfo } from './node-info.js';
 import type { PodInfo } from './pod-info.js';
+import { spreadScores } from './spread-score.js';
 import { tolerated } from './taints.js';
 
 const MAX = 100;
@@ -46,14 +48,18 @@ function preferNoScheduleCount(pod: PodInfo, node: NodeInfo): number {
  * Scores the feasible nodes and returns the index of the best one; ties are broken at random
  * (reservoir sampling), as upstream's selectHost does.
  */
-export function selectHost(pod: PodInfo, nodes: NodeInfo[], random: () => number = Math.random): number {
+export function selectHost(pod: PodInfo, nodes: NodeInfo[], random: () => number = Math.random, allNodes: Iterable<NodeInfo> = nodes): number {
   const n = nodes.length;
   if (n === 1) return 0;
   const totals = new Float64Array(n);
   for (let i = 0; i < n; i++) totals[i] = WEIGHTS.leastAllocated * leastAllocated(pod, nodes[i]) + WEIGHTS.balancedAllocation * balancedAllocation(pod, nodes[i]);
 
   // Normalized plugins only matter when their raw scores differ between nodes.
-  if (pod.ownerUid) {
+  if (pod.softSpread) {
+    // A pod with its own constraints gets no system default spreading, even when none is ScheduleAnyway.
+    const spread = spreadScores(pod, nodes, allNodes);
+    if (spread) for (let i = 0; i < n; i++) totals[i] += WEIGHTS.spread * spread[i];
+  } else if (pod.ownerUid) {
     const owner = pod.ownerUid;
     let max = 0;
     let min = Infinity;

@@ -46,9 +46,23 @@ export interface Affinity {
     requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] };
     preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
   };
+  podAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  };
   podAntiAffinity?: {
     requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
   };
+}
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: string;
+  labelSelector?: unknown;
+  minDomains?: number;
+  nodeAffinityPolicy?: string;
+  nodeTaintsPolicy?: string;
+  matchLabelKeys?: string[];
 }
 
 export interface PodSpec {
@@ -57,6 +71,7 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>;
   affinity?: Affinity;
   tolerations?: Toleration[];
+  topologySpreadConstraints?: TopologySpreadConstraint[];
   containers?: Container[];
   initContainers?: Container[];
   overhead?: ResourceList;

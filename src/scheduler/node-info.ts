@@ -2,7 +2,7 @@
 // over the pods on it (requests, ports, owners), updated incrementally as pods come and go.
 
 import { nodeAllocatable, type NodeAllocatable } from './resources.js';
-import type { HostPort, PodInfo } from './pod-info.js';
+import { scoresAffinity, type HostPort, type PodInfo } from './pod-info.js';
 import type { Node, Taint } from './types.js';
 
 export class NodeInfo {
@@ -21,6 +21,8 @@ export class NodeInfo {
   readonly owners = new Map<string, number>();
   /** Pods on this node that carry required anti-affinity terms. */
   antiAffinityPods = 0;
+  /** Pods on this node whose terms feed the InterPodAffinity score (see scoresAffinity). */
+  scoreAffinityPods = 0;
   /** False for a placeholder kept for pods naming a node the informer has not shown (or has deleted). */
   present = true;
 
@@ -46,6 +48,7 @@ export class NodeInfo {
     for (const hp of p.hostPorts) this.hostPorts.push(hp);
     if (p.ownerUid) this.owners.set(p.ownerUid, (this.owners.get(p.ownerUid) ?? 0) + 1);
     if (p.antiAffinity.length) this.antiAffinityPods++;
+    if (scoresAffinity(p)) this.scoreAffinityPods++;
   }
 
   removePod(key: string): PodInfo | undefined {
@@ -65,6 +68,7 @@ export class NodeInfo {
       else this.owners.set(p.ownerUid, n);
     }
     if (p.antiAffinity.length) this.antiAffinityPods--;
+    if (scoresAffinity(p)) this.scoreAffinityPods--;
     return p;
   }
 }

@@ -4,7 +4,7 @@
 import { labelSelectorFromMeta, matchesLabels, type LabelSelector } from '../api/selectors/index.js';
 import { podRequests, type Amounts } from './resources.js';
 import { spreadConstraints, type SpreadConstraint } from './spread-constraints.js';
-import type { NodeSelectorTerm, Pod, PodAffinityTerm, Toleration } from './types.js';
+import type { NodeSelectorTerm, Pod, PodAffinityTerm, Toleration, WeightedPodAffinityTerm } from './types.js';
 
 export interface HostPort {
   ip: string;
@@ -19,6 +19,11 @@ export interface AffinityTerm {
   anyNamespace: boolean;
   selector: LabelSelector;
   topologyKey: string;
+}
+
+/** A preferred (soft) pod (anti-)affinity term, for scoring. */
+export interface WeightedAffinityTerm extends AffinityTerm {
+  weight: number;
 }
 
 export interface PodInfo {
@@ -39,6 +44,9 @@ export interface PodInfo {
   /** Required pod affinity terms (spec.affinity.podAffinity). */
   affinity: AffinityTerm[];
   antiAffinity: AffinityTerm[];
+  /** Preferred pod affinity / anti-affinity terms (InterPodAffinity scoring). */
+  preferredAffinity: WeightedAffinityTerm[];
+  preferredAntiAffinity: WeightedAffinityTerm[];
   /** topologySpreadConstraints with whenUnsatisfiable DoNotSchedule. */
   spread: SpreadConstraint[];
   /** ScheduleAnyway ones, for scoring; undefined when the pod has no constraints at all (defaults apply). */
@@ -58,6 +66,11 @@ function affinityTerm(pod: Pod, t: PodAffinityTerm): AffinityTerm {
   const namespaces = new Set(t.namespaces ?? []);
   if (namespaces.size === 0 && !t.namespaceSelector) namespaces.add(pod.metadata?.namespace ?? '');
   return { namespaces, anyNamespace: t.namespaceSelector !== undefined && t.namespaceSelector !== null, selector, topologyKey: t.topologyKey };
+}
+
+function weightedTerms(pod: Pod, terms: WeightedPodAffinityTerm[] | undefined): WeightedAffinityTerm[] {
+  if (!terms?.length) return [];
+  return terms.map((t) => ({ ...affinityTerm(pod, t.podAffinityTerm), weight: t.weight }));
 }
 
 export function podInfo(pod: Pod): PodInfo {
@@ -93,6 +106,8 @@ export function podInfo(pod: Pod): PodInfo {
     preferredTerms: na?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
     affinity: podAffinity?.length ? podAffinity.map((t) => affinityTerm(pod, t)) : [],
     antiAffinity: (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t)),
+    preferredAffinity: weightedTerms(pod, spec.affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution),
+    preferredAntiAffinity: weightedTerms(pod, spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution),
     spread: spreadConstraints(spec.topologySpreadConstraints, labels, 'DoNotSchedule'),
     softSpread: spec.topologySpreadConstraints?.length ? spreadConstraints(spec.topologySpreadConstraints, labels, 'ScheduleAnyway') : undefined,
     terminating: !!m.deletionTimestamp,
@@ -104,4 +119,12 @@ export function podInfo(pod: Pod): PodInfo {
 export function termMatches(term: AffinityTerm, pod: PodInfo): boolean {
   if (!term.anyNamespace && !term.namespaces.has(pod.namespace)) return false;
   return matchesLabels(term.selector, pod.labels);
+}
+
+/**
+ * Whether an existing pod can move the InterPodAffinity score of other pods: it has preferred terms
+ * or required affinity terms (counted with hardPodAffinityWeight). Required anti-affinity only filters.
+ */
+export function scoresAffinity(p: PodInfo): boolean {
+  return p.affinity.length > 0 || p.preferredAffinity.length > 0 || p.preferredAntiAffinity.length > 0;
 }

@@ -217,3 +217,42 @@ describe('scheduler: topology spread DoNotSchedule (in-process)', () => {
     );
   });
 });
+
+describe('scheduler: preferred pod affinity scoring (in-process)', () => {
+  let env: ControllerTestEnv;
+  const HOST = 'kubernetes.io/hostname';
+  before(async () => {
+    env = await controllerTestEnv();
+    const nodes = env.clients.resource('nodes');
+    // Resources alone would stack every pod on 'big'; only the InterPodAffinity score spreads them.
+    await nodes.create(node('big', '32'));
+    await nodes.create(node('s1', '2'));
+    await nodes.create(node('s2', '2'));
+    await env.start(scheduler(env.ctx, { queue: { initialBackoffMs: 10, maxBackoffMs: 20 } }));
+  });
+  after(() => env.stop());
+
+  const pods = () => env.clients.resource('pods');
+  const labelled = (name: string, labels: Record<string, string>, spec: Record<string, unknown> = {}): KubeObject => {
+    const p = pod(name, '500m', spec);
+    (p.metadata as { labels?: Record<string, string> }).labels = labels;
+    return p;
+  };
+  const prefer = (kind: 'podAffinity' | 'podAntiAffinity', app: string) => ({
+    affinity: { [kind]: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app } }, topologyKey: HOST } }] } },
+  });
+  const boundTo = (name: string) => env.eventually(async () => ((await pods().get('default', name)).spec as { nodeName?: string }).nodeName);
+
+  test('replicas with preferred anti-affinity on hostname land on different nodes', async () => {
+    for (let i = 0; i < 3; i++) await pods().create(labelled(`rep-${i}`, { app: 'rep' }, prefer('podAntiAffinity', 'rep')));
+    const placed = await Promise.all([0, 1, 2].map((i) => boundTo(`rep-${i}`)));
+    assert.deepEqual([...placed].sort(), ['big', 's1', 's2']);
+  });
+
+  test('preferred affinity to app=db prefers the db pod’s node', async () => {
+    await pods().create(labelled('db', { app: 'db' }, { nodeName: 's1' }));
+    await boundTo('db');
+    await pods().create(labelled('client', { app: 'client' }, prefer('podAffinity', 'db')));
+    assert.equal(await boundTo('client'), 's1');
+  });
+});

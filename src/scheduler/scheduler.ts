@@ -15,7 +15,7 @@ import { topologySpreadState } from './topology-spread.js';
 import { fitErrorMessage, NO_NODES_MESSAGE } from './fit-error.js';
 import { eventRecorder } from '../client/events.js';
 import { NodeInfo } from './node-info.js';
-import { podInfo, type PodInfo } from './pod-info.js';
+import { podInfo, scoresAffinity, type PodInfo } from './pod-info.js';
 import { selectHost } from './scores.js';
 import { SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
 import type { Node, Pod } from './types.js';
@@ -74,6 +74,8 @@ export class Scheduler {
   private readonly assumed = new Set<string>();
   private nextStartIndex = 0;
   private antiAffinityPods = 0;
+  /** Placed pods whose terms feed the InterPodAffinity score; 0 lets pods without preferred terms skip it. */
+  private scoreAffinityPods = 0;
   /** Unschedulable pods with pod affinity or spread constraints: a pod landing anywhere may let them fit. */
   private readonly waitingOnPods = new Set<string>();
   private bindsInFlight = 0;
@@ -180,8 +182,10 @@ export class Scheduler {
     const ni = this.nodeInfo(nodeName);
     const old = ni.pods.get(key);
     if (old?.antiAffinity.length) this.antiAffinityPods--;
+    if (old && scoresAffinity(old)) this.scoreAffinityPods--;
     ni.addPod(pi);
     if (pi.antiAffinity.length) this.antiAffinityPods++;
+    if (scoresAffinity(pi)) this.scoreAffinityPods++;
     this.placed.set(key, nodeName);
   }
 
@@ -192,6 +196,7 @@ export class Scheduler {
     const ni = this.nodes.get(nodeName);
     const pi = ni?.removePod(key);
     if (pi?.antiAffinity.length) this.antiAffinityPods--;
+    if (pi && scoresAffinity(pi)) this.scoreAffinityPods--;
     if (ni && !ni.present && ni.pods.size === 0) this.nodes.delete(nodeName);
     if (wake) this.queue.moveAllUnschedulable();
   }
@@ -248,7 +253,7 @@ export class Scheduler {
     }
     this.waitingOnPods.delete(key);
 
-    const host = feasible[selectHost(pi, feasible, this.random, nodes)];
+    const host = feasible[selectHost(pi, feasible, this.random, nodes, this.scoreAffinityPods > 0)];
     this.assumed.add(key);
     this.place(key, host.name, pi);
     this.bindsInFlight++;

@@ -1,8 +1,9 @@
 // Score plugins (upstream's defaults and weights): NodeResourcesFit LeastAllocated (1),
 // NodeResourcesBalancedAllocation (1), pod topology spread (2: the pod's ScheduleAnyway
 // constraints, else the default spread by owner), preferred node affinity (1) and
-// PreferNoSchedule taints (3). Each yields 0..100 per node; the best total wins.
+// PreferNoSchedule taints (3), preferred inter-pod affinity (2). Each yields 0..100 per node; the best total wins.
 
+import { interPodAffinityScores } from './inter-pod-affinity-score.js';
 import { preferredAffinityWeight } from './node-affinity.js';
 import type { NodeInfo } from './node-info.js';
 import type { PodInfo } from './pod-info.js';
@@ -36,7 +37,7 @@ export function balancedAllocation(pod: PodInfo, node: NodeInfo): number {
   return Math.floor((1 - std) * MAX);
 }
 
-export const WEIGHTS = { leastAllocated: 1, balancedAllocation: 1, spread: 2, nodeAffinity: 1, taints: 3 } as const;
+export const WEIGHTS = { leastAllocated: 1, balancedAllocation: 1, spread: 2, nodeAffinity: 1, taints: 3, interPodAffinity: 2 } as const;
 
 function preferNoScheduleCount(pod: PodInfo, node: NodeInfo): number {
   let n = 0;
@@ -46,9 +47,10 @@ function preferNoScheduleCount(pod: PodInfo, node: NodeInfo): number {
 
 /**
  * Scores the feasible nodes and returns the index of the best one; ties are broken at random
- * (reservoir sampling), as upstream's selectHost does.
+ * (reservoir sampling), as upstream's selectHost does. `existingAffinity` false says no existing
+ * pod has terms that score (see scoresAffinity), letting the InterPodAffinity score skip its scan.
  */
-export function selectHost(pod: PodInfo, nodes: NodeInfo[], random: () => number = Math.random, allNodes: Iterable<NodeInfo> = nodes): number {
+export function selectHost(pod: PodInfo, nodes: NodeInfo[], random: () => number = Math.random, allNodes: Iterable<NodeInfo> = nodes, existingAffinity = true): number {
   const n = nodes.length;
   if (n === 1) return 0;
   const totals = new Float64Array(n);
@@ -77,6 +79,8 @@ export function selectHost(pod: PodInfo, nodes: NodeInfo[], random: () => number
     const max = Math.max(...raw);
     if (max > 0) for (let i = 0; i < n; i++) totals[i] += WEIGHTS.nodeAffinity * Math.floor((MAX * raw[i]) / max);
   }
+  const ipa = interPodAffinityScores(pod, nodes, allNodes, existingAffinity);
+  if (ipa) for (let i = 0; i < n; i++) totals[i] += WEIGHTS.interPodAffinity * ipa[i];
   let anyTaints = false;
   for (const ni of nodes) if (ni.taints.length) anyTaints = true;
   if (anyTaints) {

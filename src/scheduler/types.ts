@@ -41,6 +41,11 @@ export interface PodAffinityTerm {
   topologyKey: string;
 }
 
+export interface WeightedPodAffinityTerm {
+  weight: number;
+  podAffinityTerm: PodAffinityTerm;
+}
+
 export interface Affinity {
   nodeAffinity?: {
     requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] };
@@ -48,9 +53,11 @@ export interface Affinity {
   };
   podAffinity?: {
     requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
   };
   podAntiAffinity?: {
     requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
   };
 }
 

@@ -2,6 +2,8 @@
 // helpers): shared by the disruption controller and the eviction subresource, which both change
 // disruptionsAllowed and must keep the condition in step with it.
 
+import type { KubeObject } from './object.js';
+
 export const DISRUPTION_ALLOWED = 'DisruptionAllowed';
 export const SUFFICIENT_PODS = 'SufficientPods';
 export const INSUFFICIENT_PODS = 'InsufficientPods';
@@ -25,6 +27,11 @@ export interface PdbStatus {
   desiredHealthy: number;
   expectedPods: number;
   conditions?: PdbCondition[];
+}
+
+/** A budget's status with upstream's zero values for what the controller has not written yet. */
+export function pdbStatus(pdb: KubeObject): PdbStatus {
+  return { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, ...((pdb.status ?? {}) as Partial<PdbStatus>) };
 }
 
 /**

@@ -5,7 +5,8 @@
 import { errors, StatusError } from '../../api/errors.js';
 import { cloneJson, type KubeObject } from '../../api/object.js';
 import { labelSelectorFromMeta, matchesLabels } from '../../api/selectors/index.js';
-import { withDisruptionAllowedCondition, type PdbStatus } from '../../api/disruption-budget.js';
+import { pdbStatus, withDisruptionAllowedCondition, type PdbStatus } from '../../api/disruption-budget.js';
+import { isConflict } from '../../client/informer.js';
 import type { RequestContext } from '../context.js';
 import { formatTime } from '../rest/meta.js';
 import { checkPreconditions, deleteOne, type DeleteOptions } from '../verbs/delete.js';
@@ -73,7 +74,7 @@ export function budgetNotProcessed(pdbName: string): StatusError {
  */
 export function chargeBudget(pdb: KubeObject, podName: string, now: string): PdbStatus {
   const name = pdb.metadata!.name!;
-  const st = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, ...((pdb.status ?? {}) as Partial<PdbStatus>) } as PdbStatus;
+  const st = pdbStatus(pdb);
   if ((st.observedGeneration ?? 0) < (pdb.metadata?.generation ?? 0)) throw budgetNotProcessed(name);
   const gr = { group: 'policy', resource: 'poddisruptionbudget' };
   if (st.disruptionsAllowed < 0) throw errors.forbidden(gr, name, 'pdb disruptions allowed is negative');
@@ -118,7 +119,6 @@ async function markAndDelete(podsRc: RequestContext, name: string, opts: DeleteO
   await deleteOne(podsRc, name, del);
 }
 
-const isConflictError = (e: unknown) => e instanceof StatusError && e.code === 409;
 
 /** EvictionREST.Create after the request checks: evicts the pod named by podsRc, or throws why not. */
 export async function evictWithBudgets(podsRc: RequestContext, name: string, opts: DeleteOptions): Promise<void> {
@@ -135,7 +135,7 @@ export async function evictWithBudgets(podsRc: RequestContext, name: string, opt
       await markAndDelete(podsRc, name, del);
       return;
     } catch (e) {
-      if (!isConflictError(e) || callerSetVersion || attempt >= 19) throw e;
+      if (!isConflict(e) || callerSetVersion || attempt >= 19) throw e;
     }
   }
 
@@ -168,7 +168,7 @@ export async function evictWithBudgets(podsRc: RequestContext, name: string, opt
     try {
       await markAndDelete(podsRc, name, del);
     } catch (e) {
-      if (isConflictError(e) && unhealthyDelete && !callerSetVersion) throw budgetNotProcessed(pdbName);
+      if (isConflict(e) && unhealthyDelete && !callerSetVersion) throw budgetNotProcessed(pdbName);
       throw e;
     }
     return;

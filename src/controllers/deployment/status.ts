@@ -38,9 +38,8 @@ export const REASONS = {
   minUnavailable: 'MinimumReplicasUnavailable',
 } as const;
 
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { formatTime } from '../util/time.js';
+import { formatTime } from '../util/time.js';
 
 export function newCondition(type: string, status: DeploymentCondition['status'], reason: string, message: string, now: number): DeploymentCondition {
   const t = formatTime(now);

@@ -2,6 +2,7 @@
 // compute how many matched pods are healthy and how many must be, and write the status that the
 // eviction subresource reads. A failed computation fails safe: no disruptions allowed.
 
+import { formatTime } from '../util/time.js';
 import type { KubeObject } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
 import { labelSelectorFromMeta, matchesLabels } from '../../api/selectors/index.js';
@@ -28,7 +29,6 @@ export function podsForPdb(pdb: KubeObject, pods: KubeObject[]): KubeObject[] {
   return pods.filter((p) => matchesLabels(sel, p.metadata?.labels));
 }
 
-const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 async function writeStatus(d: DisruptionDeps, pdb: KubeObject, st: PdbStatus): Promise<void> {
   try {
@@ -71,12 +71,12 @@ export async function syncDisruptionBudget(d: DisruptionDeps, key: string): Prom
     }
     recheckAt = disrupted.recheckAt;
     const currentHealthy = countHealthy(pods, disrupted.disruptedPods, now);
-    const st = nextStatus(pdb, { currentHealthy, desiredHealthy: counts.desiredHealthy, expectedCount: counts.expectedCount, disruptedPods: disrupted.disruptedPods }, iso(now));
+    const st = nextStatus(pdb, { currentHealthy, desiredHealthy: counts.desiredHealthy, expectedCount: counts.expectedCount, disruptedPods: disrupted.disruptedPods }, formatTime(now));
     if (st) await writeStatus(d, pdb, st);
   } catch (e) {
     // A conflict means the cache is behind: retry without failing safe.
     if (isConflict(e)) throw e;
-    await writeStatus(d, pdb, failSafeStatus(pdb, e instanceof Error ? e.message : String(e), iso(now)));
+    await writeStatus(d, pdb, failSafeStatus(pdb, e instanceof Error ? e.message : String(e), formatTime(now)));
     return;
   }
   if (recheckAt !== undefined) d.queue.addAfter(key, Math.max(0, recheckAt - now));

@@ -2,6 +2,7 @@
 // DisruptionTarget=True by an eviction that then did not delete it gets the condition set to
 // False after two minutes, so the mark does not claim a disruption that never happened.
 
+import { formatTime } from '../util/time.js';
 import type { KubeObject } from '../../api/object.js';
 import { cloneJson } from '../../api/object.js';
 import { isNotFound, type Informer } from '../../client/informer.js';
@@ -44,7 +45,6 @@ export interface StaleConditionDeps {
   now(): number;
 }
 
-const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Clears one pod's stale DisruptionTarget condition, or re-queues it for when it goes stale. */
 export async function syncStalePodDisruption(d: StaleConditionDeps, key: string): Promise<void> {
@@ -59,7 +59,7 @@ export async function syncStalePodDisruption(d: StaleConditionDeps, key: string)
   }
   const next = cloneJson(pod);
   // UpdatePodCondition with a bare {type, status}: the reason and message go with the old condition.
-  const cond: PodCondition = { type: 'DisruptionTarget', status: 'False', lastProbeTime: null, lastTransitionTime: iso(now) };
+  const cond: PodCondition = { type: 'DisruptionTarget', status: 'False', lastProbeTime: null, lastTransitionTime: formatTime(now) };
   (next.status as { conditions: PodCondition[] }).conditions = conditionsOf(pod).map((c) => (c.type === 'DisruptionTarget' ? cond : c));
   try {
     await d.podClient.updateStatus(next);

@@ -3,9 +3,10 @@
 
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { scaledValue } from '../daemonset/int-or-percent.js';
+import { groupOf } from '../garbagecollector/owner-refs.js';
 import { controllerOf } from '../util/owners.js';
 import { isPodReady } from '../util/pods.js';
-import { conditionsUpToDate, DISRUPTION_ALLOWED, setCondition, SYNC_FAILED, withDisruptionAllowedCondition, type PdbStatus } from '../../api/disruption-budget.js';
+import { conditionsUpToDate, DISRUPTION_ALLOWED, pdbStatus, setCondition, SYNC_FAILED, withDisruptionAllowedCondition, type PdbStatus } from '../../api/disruption-budget.js';
 
 /**
  * Upstream's DeletionTimeout: an entry in status.disruptedPods (written by the eviction
@@ -22,11 +23,6 @@ export type WorkloadLookup = (kind: WorkloadKind, namespace: string, name: strin
 export interface ControllerScale {
   uid: string;
   scale: number;
-}
-
-function groupOf(apiVersion: string | undefined): string {
-  const v = apiVersion ?? '';
-  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
 }
 
 function replicasOf(o: KubeObject): number {
@@ -164,11 +160,6 @@ export function countHealthy(pods: KubeObject[], disrupted: Record<string, strin
     if (isPodReady(pod)) n++;
   }
   return n;
-}
-
-export function pdbStatus(pdb: KubeObject): PdbStatus {
-  const s = (pdb.status ?? {}) as Partial<PdbStatus>;
-  return { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, ...s };
 }
 
 function sameMap(a: Record<string, string> | undefined, b: Record<string, string>): boolean {

@@ -52,4 +52,4 @@ export function deletionOrder(a: Pod, b: Pod): number {
   return ta < tb ? 1 : ta > tb ? -1 : 0;
 }
 
-export const formatTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export { formatTime } from '../util/time.js';

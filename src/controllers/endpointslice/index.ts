@@ -8,7 +8,7 @@ import { runWorkers, type Controller, type ControllerContext } from '../framewor
 import { podEndpointsChanged, selectorMatches, serviceSelector } from '../endpoints/pod-util.js';
 import { TriggerTimeTracker } from '../endpoints/trigger-time.js';
 import { waitSynced } from '../endpoints/wait-synced.js';
-import { CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from './labels.js';
+import { CONTROLLER_NAME, indexSlicesByService, LABEL_MANAGED_BY, sliceServiceKey } from './labels.js';
 import { MAX_ENDPOINTS_PER_SLICE, reconcileSlices } from './reconcile.js';
 import { SliceTracker } from './tracker.js';
 
@@ -24,14 +24,7 @@ export function endpointSliceController(ctx: ControllerContext, opts: EndpointSl
   const pods = ctx.informers.informer('pods');
   const nodes = ctx.informers.informer('nodes');
   const slices = ctx.informers.informer('endpointslices');
-  const sliceService = (s: KubeObject) => {
-    const svc = s.metadata?.labels?.[LABEL_SERVICE_NAME];
-    return svc ? `${s.metadata?.namespace ?? ''}/${svc}` : undefined;
-  };
-  slices.addIndexer('service', (s) => {
-    const k = sliceService(s);
-    return k ? [k] : [];
-  });
+  indexSlicesByService(slices);
   const queue = new WorkQueue(ctx.clock);
   const tracker = new SliceTracker();
   const deps = { services, pods, nodes, slices, client: ctx.clients.resource('endpointslices'), tracker, triggers: new TriggerTimeTracker(), maxEndpointsPerSlice: opts.maxEndpointsPerSlice ?? MAX_ENDPOINTS_PER_SLICE };
@@ -44,7 +37,7 @@ export function endpointSliceController(ctx: ControllerContext, opts: EndpointSl
   };
   const sliceChanged = (s: KubeObject) => {
     if (s.metadata?.labels?.[LABEL_MANAGED_BY] !== CONTROLLER_NAME) return;
-    const k = sliceService(s);
+    const k = sliceServiceKey(s);
     if (k) queue.add(k);
   };
   return {
@@ -64,7 +57,7 @@ export function endpointSliceController(ctx: ControllerContext, opts: EndpointSl
         add: sliceChanged,
         update: (_o, s) => sliceChanged(s),
         delete: (s) => {
-          const k = sliceService(s);
+          const k = sliceServiceKey(s);
           if (k) tracker.observedDelete(k, s.metadata?.name ?? '');
           sliceChanged(s);
         },

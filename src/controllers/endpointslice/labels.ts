@@ -9,6 +9,23 @@ export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 export const LABEL_HEADLESS = 'service.kubernetes.io/headless';
 
+/** The informer index of slices by their service's key, shared by the slice and mirroring controllers. */
+export const SLICE_SERVICE_INDEX = 'service';
+
+/** A slice's service (or Endpoints) key: its namespace and service-name label. */
+export function sliceServiceKey(s: KubeObject): string | undefined {
+  const svc = s.metadata?.labels?.[LABEL_SERVICE_NAME];
+  return svc ? `${s.metadata?.namespace ?? ''}/${svc}` : undefined;
+}
+
+/** Indexes slices by service; registering it again replaces the index, so both controllers may. */
+export function indexSlicesByService(slices: { addIndexer(name: string, fn: (o: KubeObject) => string[]): void }): void {
+  slices.addIndexer(SLICE_SERVICE_INDEX, (s) => {
+    const k = sliceServiceKey(s);
+    return k ? [k] : [];
+  });
+}
+
 const reserved = new Set([LABEL_SERVICE_NAME, LABEL_MANAGED_BY, LABEL_HEADLESS]);
 
 /** The labels a slice of this service should carry, and whether the slice's copy of the service labels is out of date. */

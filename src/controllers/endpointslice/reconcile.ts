@@ -10,7 +10,7 @@ import { selectorMatches, serviceSelector, shouldPodBeInEndpoints } from '../end
 import type { TriggerTimeTracker } from '../endpoints/trigger-time.js';
 import { TRIGGER_TIME_ANNOTATION } from '../endpoints/reconcile.js';
 import { endpointKey, endpointPorts, podToEndpoint, portsKey } from './desired.js';
-import { CONTROLLER_NAME, LABEL_MANAGED_BY, sliceLabels } from './labels.js';
+import { CONTROLLER_NAME, LABEL_MANAGED_BY, sliceLabels, SLICE_SERVICE_INDEX } from './labels.js';
 import { planSlices, type DesiredGroup, type PlannedSlice } from './plan.js';
 import type { SliceTracker } from './tracker.js';
 
@@ -29,7 +29,7 @@ export interface SliceDeps {
 
 /** The slices of a service this controller manages, from the cache. */
 export function managedSlices(slices: Informer, namespace: string, service: string): KubeObject[] {
-  return slices.byIndex('service', `${namespace}/${service}`).filter((s) => s.metadata?.labels?.[LABEL_MANAGED_BY] === CONTROLLER_NAME && !s.metadata?.deletionTimestamp);
+  return slices.byIndex(SLICE_SERVICE_INDEX, `${namespace}/${service}`).filter((s) => s.metadata?.labels?.[LABEL_MANAGED_BY] === CONTROLLER_NAME && !s.metadata?.deletionTimestamp);
 }
 
 /** Slice name prefix: the service name and a dash, shortened to leave room for the suffix. */

@@ -2,7 +2,7 @@
 // calculation): its subsets, repacked, become one group per address type and port set, each
 // address an endpoint that is ready or not according to the list it came from.
 
-import type { KubeObject } from '../../api/object.js';
+import { cloneJson, type KubeObject } from '../../api/object.js';
 import { repackSubsets, type EndpointAddress, type EndpointSubset } from '../endpoints/subsets.js';
 import { endpointKey, portsKey, type SlicePort } from '../endpointslice/desired.js';
 import { parseEndpointIP, type AddressType } from './rules.js';
@@ -65,7 +65,7 @@ export function addressToEndpoint(a: EndpointAddress, ready: boolean): { endpoin
 export function desiredFromEndpoints(endpoints: KubeObject, maxPerSubset: number): DesiredMirror {
   const raw = Array.isArray((endpoints as Obj).subsets) ? ((endpoints as Obj).subsets as EndpointSubset[]) : [];
   // Repack on a copy: the object comes from the informer cache, and repack sorts in place.
-  const subsets = repackSubsets(JSON.parse(JSON.stringify(raw)) as EndpointSubset[]);
+  const subsets = repackSubsets(cloneJson(raw) as EndpointSubset[]);
   const out: DesiredMirror = { groups: new Map(), invalid: 0, skipped: 0 };
   for (const subset of subsets) {
     const ports = toSlicePorts(subset.ports);

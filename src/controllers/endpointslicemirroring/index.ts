@@ -8,9 +8,9 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../framework/controller.js';
 import { serviceSelector } from '../endpoints/pod-util.js';
 import { waitSynced } from '../endpoints/wait-synced.js';
-import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from '../endpointslice/labels.js';
+import { indexSlicesByService, LABEL_MANAGED_BY, sliceServiceKey } from '../endpointslice/labels.js';
 import { SliceTracker } from '../endpointslice/tracker.js';
-import { reconcileMirroring, SLICE_SERVICE_INDEX } from './reconcile.js';
+import { reconcileMirroring } from './reconcile.js';
 import { MAX_ENDPOINTS_PER_SUBSET, MIRROR_CONTROLLER_NAME, shouldMirror } from './rules.js';
 
 export { MIRROR_CONTROLLER_NAME } from './rules.js';
@@ -24,15 +24,8 @@ export function endpointSliceMirroringController(ctx: ControllerContext, opts: M
   const services = ctx.informers.informer('services');
   const endpoints = ctx.informers.informer('endpoints');
   const slices = ctx.informers.informer('endpointslices');
-  // A slice's Endpoints key: its namespace and service-name label (endpointsControllerKey).
-  const sliceKey = (s: KubeObject) => {
-    const svc = s.metadata?.labels?.[LABEL_SERVICE_NAME];
-    return svc ? `${s.metadata?.namespace ?? ''}/${svc}` : undefined;
-  };
-  slices.addIndexer(SLICE_SERVICE_INDEX, (s) => {
-    const k = sliceKey(s);
-    return k ? [k] : [];
-  });
+  // A slice's Endpoints key is its service's key (endpointsControllerKey).
+  indexSlicesByService(slices);
   const queue = new WorkQueue(ctx.clock);
   const tracker = new SliceTracker();
   const deps = {
@@ -46,7 +39,7 @@ export function endpointSliceMirroringController(ctx: ControllerContext, opts: M
   };
   const mine = (s: KubeObject) => s.metadata?.labels?.[LABEL_MANAGED_BY] === MIRROR_CONTROLLER_NAME;
   const enqueueSlice = (s: KubeObject) => {
-    const k = sliceKey(s);
+    const k = sliceServiceKey(s);
     if (k) queue.add(k);
   };
   const selectorless = (s: KubeObject) => serviceSelector(s) === undefined;
@@ -69,14 +62,14 @@ export function endpointSliceMirroringController(ctx: ControllerContext, opts: M
         add: (s) => mine(s) && enqueueSlice(s),
         update: (old, s) => {
           // Users may relabel a slice: both the old and the new Endpoints are concerned.
-          if (sliceKey(old) !== sliceKey(s)) {
+          if (sliceServiceKey(old) !== sliceServiceKey(s)) {
             enqueueSlice(old);
             enqueueSlice(s);
           } else if (mine(old) || mine(s)) enqueueSlice(s);
         },
         delete: (s) => {
           if (!mine(s)) return;
-          const k = sliceKey(s);
+          const k = sliceServiceKey(s);
           if (k) tracker.observedDelete(k, s.metadata?.name ?? '');
           enqueueSlice(s);
         },

@@ -3,6 +3,7 @@
 // slice, rewritten when its endpoints, labels or annotations differ; surplus slices and slices of
 // groups no longer desired are deleted; a create and a delete of one address type become an update.
 
+import { LAST_APPLIED_ANNOTATION } from '../../api/apply/field-manager.js';
 import type { KubeObject } from '../../api/object.js';
 import { TRIGGER_TIME_ANNOTATION } from '../endpoints/reconcile.js';
 import { endpointKey, type SlicePort } from '../endpointslice/desired.js';
@@ -11,7 +12,6 @@ import { slicePrefix } from '../endpointslice/reconcile.js';
 import { groupKey, type MirrorGroup, type MirroredEndpoint } from './desired.js';
 import { MIRROR_CONTROLLER_NAME } from './rules.js';
 
-export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export interface MirrorPlan {
   create: KubeObject[];

@@ -7,7 +7,7 @@ import type { EventRecorder } from '../../client/events.js';
 import type { Informer } from '../../client/informer.js';
 import { isNotFound } from '../../client/informer.js';
 import type { ResourceClient } from '../../client/rest.js';
-import { LABEL_MANAGED_BY } from '../endpointslice/labels.js';
+import { LABEL_MANAGED_BY, SLICE_SERVICE_INDEX } from '../endpointslice/labels.js';
 import type { SliceTracker } from '../endpointslice/tracker.js';
 import { isNamespaceTerminating } from '../serviceaccount/reconcile.js';
 import { desiredFromEndpoints } from './desired.js';
@@ -25,7 +25,6 @@ export interface MirrorDeps {
   maxEndpointsPerSubset: number;
 }
 
-export const SLICE_SERVICE_INDEX = 'mirror-service';
 
 /** The slices this controller mirrored for an Endpoints key, from the cache. */
 export function mirroredSlices(slices: Informer, key: string): KubeObject[] {

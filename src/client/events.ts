@@ -42,7 +42,7 @@ const CACHE_SIZE = 4096;
  */
 let lastMs = -1;
 let subMs = 0;
-export function eventName(objectName: string, at: Date): string {
+function eventName(objectName: string, at: Date): string {
   const ms = at.getTime();
   if (ms !== lastMs) {
     lastMs = ms;

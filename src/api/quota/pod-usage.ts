@@ -101,10 +101,8 @@ export function computeUsage(requests: ResourceList, limits: ResourceList): Reso
 export function isPodCharged(pod: KubeObject, now: number): boolean {
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return false;
-  const ts = pod.metadata?.deletionTimestamp;
-  const grace = pod.metadata?.deletionGracePeriodSeconds;
-  if (ts && typeof grace === 'number') return now <= Date.parse(ts) + grace * 1000;
-  return true;
+  const end = podChargeEndsAt(pod);
+  return end === undefined || now <= end;
 }
 
 /** When a deleting pod stops being charged, if it will. */

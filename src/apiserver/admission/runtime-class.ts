@@ -5,26 +5,19 @@
 // define, since that would let it under- or over-declare what its sandbox costs.
 
 import { errors, type StatusError } from '../../api/errors.js';
-import type { KubeObject } from '../../api/object.js';
+import { isPlainObject, type KubeObject } from '../../api/object.js';
+import type { Toleration } from '../../api/taints.js';
+import { asArr, objOf } from '../../api/validation/util.js';
 import { compareQuantity, parseQuantity } from '../../api/validation/quantity.js';
 import type { AdmissionAttributes, AdmissionPlugin, ServerContext } from '../context.js';
 import { watchedCache } from './watched-cache.js';
 
 type Obj = Record<string, unknown>;
 
-interface Toleration {
-  key?: string;
-  effect?: string;
-}
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const mapOf = (v: unknown): Obj => (isObj(v) ? v : {});
-const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
 /** Semantic.DeepEqual on resource lists: nil equals empty, quantities compare by value. */
 export function sameResourceList(a: unknown, b: unknown): boolean {
-  const x = mapOf(a);
-  const y = mapOf(b);
+  const x = objOf(a);
+  const y = objOf(b);
   const keys = Object.keys(x);
   if (keys.length !== Object.keys(y).length) return false;
   return keys.every((k) => {
@@ -36,7 +29,7 @@ export function sameResourceList(a: unknown, b: unknown): boolean {
 }
 
 const tolerationKey = (t: unknown): string => {
-  const o = mapOf(t) as Toleration;
+  const o = objOf(t) as Toleration;
   return `${o.key ?? ''}\u0000${o.effect ?? ''}`;
 };
 
@@ -60,18 +53,18 @@ export function mergeTolerations(pod: unknown[], cls: unknown[]): unknown[] {
  */
 export function applyRuntimeClass(pod: KubeObject, runtimeClass: KubeObject): string | undefined {
   const spec = (pod.spec ??= {}) as Obj;
-  if (isObj(runtimeClass.overhead)) {
+  if (isPlainObject(runtimeClass.overhead)) {
     const fixed = runtimeClass.overhead.podFixed;
     if (spec.overhead !== undefined && spec.overhead !== null && !sameResourceList(fixed, spec.overhead)) {
       return "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead";
     }
-    if (isObj(fixed)) spec.overhead = { ...fixed };
+    if (isPlainObject(fixed)) spec.overhead = { ...fixed };
     else delete spec.overhead;
   }
   const scheduling = runtimeClass.scheduling;
-  if (!isObj(scheduling)) return undefined;
-  const classSelector = isObj(scheduling.nodeSelector) ? (scheduling.nodeSelector as Record<string, string>) : undefined;
-  if (isObj(spec.nodeSelector)) {
+  if (!isPlainObject(scheduling)) return undefined;
+  const classSelector = isPlainObject(scheduling.nodeSelector) ? (scheduling.nodeSelector as Record<string, string>) : undefined;
+  if (isPlainObject(spec.nodeSelector)) {
     const podSelector = spec.nodeSelector as Record<string, string>;
     for (const [k, v] of Object.entries(classSelector ?? {})) {
       const podValue = podSelector[k];
@@ -81,7 +74,7 @@ export function applyRuntimeClass(pod: KubeObject, runtimeClass: KubeObject): st
   } else if (classSelector) {
     spec.nodeSelector = { ...classSelector };
   }
-  const tolerations = mergeTolerations(listOf(spec.tolerations), listOf(scheduling.tolerations));
+  const tolerations = mergeTolerations(asArr(spec.tolerations), asArr(scheduling.tolerations));
   if (tolerations.length) spec.tolerations = tolerations;
   else delete spec.tolerations;
   return undefined;
@@ -89,8 +82,8 @@ export function applyRuntimeClass(pod: KubeObject, runtimeClass: KubeObject): st
 
 /** The validating half (upstream's validateOverhead): the pod's overhead is exactly its class's. */
 export function overheadViolation(pod: KubeObject, runtimeClass: KubeObject | undefined): string | undefined {
-  const overhead = mapOf(pod.spec).overhead;
-  if (runtimeClass && isObj(runtimeClass.overhead)) {
+  const overhead = objOf(pod.spec).overhead;
+  if (runtimeClass && isPlainObject(runtimeClass.overhead)) {
     if (!sameResourceList(runtimeClass.overhead.podFixed, overhead)) return "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead";
     return undefined;
   }
@@ -110,7 +103,7 @@ function applies(a: AdmissionAttributes): boolean {
 
 /** The pod's RuntimeClass: the watched copy first, then a live read in case the copy trails a create. */
 async function runtimeClassOf(a: AdmissionAttributes, server: ServerContext): Promise<KubeObject | undefined> {
-  const name = mapOf(a.object!.spec).runtimeClassName;
+  const name = objOf(a.object!.spec).runtimeClassName;
   if (typeof name !== 'string') return undefined;
   const found = (await watchedCache(server, 'node.k8s.io', 'runtimeclasses').get('', name)) ?? (await server.objectsOf('node.k8s.io', 'runtimeclasses').tryGet(undefined, name));
   if (!found) throw forbidden(a, `pod rejected: RuntimeClass ${JSON.stringify(name)} not found`);

@@ -106,8 +106,3 @@ export function componentStatus(name: string, check: Check): ComponentStatus {
   // Go's zero metav1.Time marshals as null: upstream's objects carry creationTimestamp: null.
   return { kind: 'ComponentStatus', apiVersion: 'v1', metadata: { name, creationTimestamp: null }, conditions: [condition] };
 }
-
-/** Every component's name, in list order. */
-export function componentNames(): string[] {
-  return [...LEASE_COMPONENTS.map((c) => c.name), STORAGE_COMPONENT];
-}

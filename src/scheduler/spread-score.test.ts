@@ -31,4 +31,5 @@ for (const [name, cs, on, feasible, want] of cases) test(`spreadScores: ${name}`
 
 test('spreadScores: no constraints at all leaves scoring to the default spread', () => {
   assert.equal(podInfo(pod()).softSpread, undefined);
+  assert.equal(scores([], { a1: 2 }), undefined);
 });
